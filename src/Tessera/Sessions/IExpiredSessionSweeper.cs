@@ -1,0 +1,8 @@
+namespace Tessera.Sessions;
+
+/// <summary>A store that can delete its expired records in bulk.</summary>
+public interface IExpiredSessionSweeper
+{
+    /// <summary>Deletes records whose <see cref="SessionRecord.ExpiresAt"/> has passed; returns how many.</summary>
+    ValueTask<int> SweepAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,8 @@
+namespace Tessera.Sessions;
+
+/// <summary>A store that can count its records, for operators (<c>tessera store stats</c>) and health checks.</summary>
+public interface ISessionStoreStatistics
+{
+    /// <summary>Counts live and expired (not yet swept) records.</summary>
+    ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# test.sh - runs every test of Tessera on a fresh Debian machine with the .NET 10 SDK.
+# Installs what is missing (Debian packages, NuGet restore), starts PostgreSQL and Redis on 127.0.0.1 for the
+# store tests (the interop tests start Apache mod_auth_tkt themselves, per configuration), runs each test
+# project, and ends with the line "N passed, N failed". Exits non-zero on any failure.
+# Usage: ./test.sh [--filter EXPR]   (the filter is passed to dotnet test)
+set -uo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+FILTER=()
+if [ "${1:-}" = --filter ]; then FILTER=(--filter "$2"); fi
+
+scripts/install-deps.sh || { echo "0 passed, 1 failed"; echo "test.sh: could not install the Debian packages" >&2; exit 1; }
+
+RESULTS="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+echo "test.sh: building" >&2
+if ! dotnet build Tessera.slnx -c Release -nologo -v quiet > "$RESULTS/build.log" 2>&1; then
+  grep -E "error|rror " "$RESULTS/build.log" | sort -u | head -n 40 >&2
+  echo "0 passed, 1 failed"; echo "test.sh: build failed (artifacts/test-results/build.log)" >&2; exit 1
+fi
+
+# Real servers for the store tests, on loopback ports of their own; stopped by PID on exit.
+PG_PORT=${TESSERA_PG_PORT:-55432}; REDIS_PORT=${TESSERA_REDIS_PORT:-56379}
+PG_PID=$(scripts/postgres.sh start "$PG_PORT") || { echo "0 passed, 1 failed"; exit 1; }
+REDIS_PID=$(scripts/redis.sh start "$REDIS_PORT") || { scripts/postgres.sh stop "$PG_PID"; echo "0 passed, 1 failed"; exit 1; }
+trap 'scripts/postgres.sh stop "$PG_PID" || true; scripts/redis.sh stop "$REDIS_PID" || true' EXIT
+export TESSERA_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=tessera;Password=tessera;Database=tessera"
+export TESSERA_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+
+status=0
+for proj in tests/*/*.Tests.csproj; do
+  name=$(basename "$proj" .csproj)
+  echo "test.sh: $name" >&2
+  dotnet test "$proj" -c Release --no-build -nologo "${FILTER[@]}" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" || status=1
+done
+
+# Sum the counters of every TRX file.
+read -r passed failed < <(python3 - "$RESULTS" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+p = f = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}Counters")
+    if c is not None:
+        p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+print(p, f)
+PY
+)
+trx_count=$(ls "$RESULTS"/*.trx 2>/dev/null | wc -l)
+projects=$(ls tests/*/*.Tests.csproj | wc -l)
+if [ "$trx_count" -lt "$projects" ]; then
+  echo "test.sh: only $trx_count of $projects test projects reported results" >&2
+  failed=$((failed + projects - trx_count)); status=1
+fi
+[ "$failed" = 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
