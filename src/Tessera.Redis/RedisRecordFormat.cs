@@ -47,6 +47,7 @@ internal static class RedisRecordFormat
 
         var parts = Encoding.ASCII.GetString(value, Magic.Length, newline - Magic.Length).Split(' ');
         if (parts.Length != 3
+            || parts[0].Length > 18
             || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             || parts[1].Length != 19
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
@@ -59,6 +60,12 @@ internal static class RedisRecordFormat
         string? userTag = null;
         if (parts[2] != "-")
         {
+            if (parts[2].Length % 2 != 0)
+            {
+                reason = "malformed user tag";
+                return null;
+            }
+
             try
             {
                 userTag = Encoding.UTF8.GetString(Convert.FromHexString(parts[2]));

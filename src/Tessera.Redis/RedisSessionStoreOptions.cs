@@ -44,7 +44,7 @@ public sealed class RedisSessionStoreOptions
     {
         if (requireConnectionString && string.IsNullOrWhiteSpace(ConnectionString))
         {
-            throw new ArgumentException("RedisSessionStoreOptions.ConnectionString must be set, such as 'localhost:6379' or 'host:6380,password=...,ssl=true'.");
+            throw new ArgumentException("RedisSessionStoreOptions.ConnectionString must be set: host:port[,password=...][,ssl=true], such as 'localhost:6379'.");
         }
 
         if (KeyPrefix is null || KeyPrefix.Length > 100)
