@@ -60,13 +60,12 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
             return CookieReadResult.Rejected(FormatName, CookieRejection.Absent);
         }
 
-        if (value.Length > MaxValueLength || !IsBase64UrlText(value))
+        if (value.Length > MaxValueLength || !CookieBase64.TryDecodeUrl(value, out var raw, out var rawLength))
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
 
-        var raw = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
-        if (!Base64Url.TryDecodeFromChars(value, raw, out var rawLength) || rawLength < SecretBox.NonceSize + SecretBox.TagSize)
+        if (rawLength < SecretBox.NonceSize + SecretBox.TagSize)
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
@@ -133,16 +132,4 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
         return Base64Url.EncodeToString(raw);
     }
 
-    private static bool IsBase64UrlText(string value)
-    {
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

@@ -115,13 +115,12 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
             return CookieReadResult.Rejected(FormatName, CookieRejection.Absent);
         }
 
-        if (value.Length > MaxValueLength || !IsBase64UrlText(value))
+        if (value.Length > MaxValueLength || !CookieBase64.TryDecodeUrl(value, out var raw, out var rawLength))
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
 
-        var raw = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
-        if (!Base64Url.TryDecodeFromChars(value, raw, out var rawLength) || rawLength < HeaderSize + TagSize || raw[0] != Version)
+        if (rawLength < HeaderSize + TagSize || raw[0] != Version)
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
@@ -292,16 +291,4 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         return false;
     }
 
-    private static bool IsBase64UrlText(string value)
-    {
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
