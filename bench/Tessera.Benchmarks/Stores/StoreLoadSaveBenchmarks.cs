@@ -20,7 +20,7 @@ namespace Tessera.Benchmarks.Stores;
 /// </summary>
 [MemoryDiagnoser]
 [Outliers(Perfolizer.Mathematics.OutlierDetection.OutlierMode.DontRemove)]
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 20, iterationCount: 400, invocationCount: 1)]
+[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 20, iterationCount: 1000, invocationCount: 1)]
 [Config(typeof(Columns))]
 public class StoreLoadSaveBenchmarks
 {
