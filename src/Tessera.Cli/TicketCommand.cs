@@ -46,14 +46,14 @@ internal static class TicketCommand
             scheme, secret, secretHex, uid, tokens, userData, ip, time, raw,
         };
         command.Validators.Add(r => RequireOneSecret(r, secret, secretHex));
-        command.Validators.Add(r => RequireUnixRange(r, time));
-        command.Validators.Add(r =>
+        command.Validators.Add(Guarded(r => RequireUnixRange(r, time)));
+        command.Validators.Add(Guarded(r =>
         {
             if (r.GetValue(raw) && r.GetValue(scheme) == "hmac-sha256")
             {
                 r.AddError("--raw is not available for hmac-sha256: its digest is 32 binary bytes; use the cookie value.");
             }
-        });
+        }));
         command.SetAction(result =>
         {
             var stdout = result.InvocationConfiguration.Output;
@@ -113,8 +113,8 @@ internal static class TicketCommand
             scheme, secret, secretHex, oldSecret, oldSecretHex, clientIp, ignoreIp, timeout, refresh, now, requireTokens, cookie, ticketText,
         };
         command.Validators.Add(r => RequireOneSecret(r, secret, secretHex));
-        command.Validators.Add(r => RequireUnixRange(r, now));
-        command.Validators.Add(r =>
+        command.Validators.Add(Guarded(r => RequireUnixRange(r, now)));
+        command.Validators.Add(Guarded(r =>
         {
             if (r.GetResult(oldSecret) is not null && r.GetResult(oldSecretHex) is not null)
             {
@@ -140,7 +140,7 @@ internal static class TicketCommand
             {
                 r.AddError("--refresh must be between 0 and 1.");
             }
-        });
+        }));
         command.SetAction(result =>
         {
             var stderr = result.InvocationConfiguration.Error;
@@ -258,6 +258,19 @@ internal static class TicketCommand
             json.WriteString(name, value);
         }
     }
+
+    // A value that fails to convert (e.g. an option given twice) throws from GetValue; report it as a usage error.
+    private static Action<CommandResult> Guarded(Action<CommandResult> validate) => r =>
+    {
+        try
+        {
+            validate(r);
+        }
+        catch (InvalidOperationException e)
+        {
+            r.AddError(e.Message);
+        }
+    };
 
     private static void RequireOneSecret(CommandResult r, Option<string> text, Option<string> hex)
     {
