@@ -7,6 +7,7 @@ var root = new RootCommand("Tessera: web sessions and authentication tickets (au
 {
     SecretCommand.Create(),
     TicketCommand.Create(),
+    CookieCommand.Create(),
 };
 
 return CliRunner.Run(root, args, Console.Out, Console.Error);
