@@ -158,7 +158,7 @@ public sealed class SessionManager
         {
             session.State.AccessedMs = Math.Max(session.State.AccessedMs, nowMs);
             var wasNew = session.IsNew;
-            var plaintext = session.State.Serialize();
+            var plaintext = session.State.Serialize((session.OriginalPlaintext?.Length ?? 192) + 64);
             var record = BuildRecord(session, plaintext, session.StoredVersion + 1);
             var result = await _store.SaveAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
             if (result == SaveResult.Saved)
