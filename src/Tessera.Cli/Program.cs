@@ -8,6 +8,7 @@ var root = new RootCommand("Tessera: web sessions and authentication tickets (au
     SecretCommand.Create(),
     TicketCommand.Create(),
     CookieCommand.Create(),
+    StoreCommand.Create(),
 };
 
 return CliRunner.Run(root, args, Console.Out, Console.Error);
