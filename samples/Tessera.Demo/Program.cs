@@ -7,18 +7,27 @@ using Tessera.AspNetCore;
 using Tessera.Demo;
 using Tessera.Keys;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the program; the database and the development secret go to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Zero configuration: without Tessera:Secrets, a development secret is generated once and kept beside the database.
 var devSecretFile = DevelopmentSecret.EnsureConfigured(builder.Configuration);
+var keyring = Keyring.Parse(builder.Configuration.GetSection("Tessera:Secrets").Get<string[]>() ?? []);
 builder.Services.AddTessera();
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
 builder.Services.AddAntiforgery();
 builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
-    .AddAuthTkt(options => builder.Configuration.GetSection("AuthTkt").Bind(options));
+    .AddAuthTkt(options =>
+    {
+        builder.Configuration.GetSection("AuthTkt").Bind(options);
+        if (options.Secrets.Count == 0)
+        {
+            // Without AuthTkt:Secrets, a secret derived from Tessera's: fine for the demo alone; share a real one with Apache.
+            options.Secrets.Add(Convert.ToHexStringLower(keyring.DeriveKey(0, "tessera-demo/auth_tkt")));
+        }
+    });
 builder.Services.AddAuthorization();
 
-var keyring = Keyring.Parse(builder.Configuration.GetSection("Tessera:Secrets").Get<string[]>() ?? []);
 var users = new DemoUsers(
     builder.Configuration.GetSection("Demo:Users").Get<Dictionary<string, string>>() ?? [],
     keyring.DeriveKey(0, "tessera-demo/check-value"));
