@@ -33,7 +33,7 @@ status=0
 for proj in tests/*/*.Tests.csproj; do
   name=$(basename "$proj" .csproj)
   echo "test.sh: $name" >&2
-  dotnet test "$proj" -c Release --no-build -nologo "${FILTER[@]}" \
+  dotnet test "$proj" -c Release --no-build -nologo "${FILTER[@]}" --blame-hang-timeout 10m \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" || status=1
 done
 
@@ -45,6 +45,10 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(path).getroot().find(".//{*}Counters")
     if c is not None:
         p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    else:
+        f += 1
+    if c is not None and int(c.get("total", 0)) == 0:
+        print(f"test.sh: {path} ran no test", file=sys.stderr); f += 1  # a project with no test is a defect
 print(p, f)
 PY
 )
@@ -55,5 +59,7 @@ if [ "$trx_count" -lt "$projects" ]; then
   failed=$((failed + projects - trx_count)); status=1
 fi
 [ "$failed" = 0 ] || status=1
+# A test host that crashed or hung may leave no failed counter behind: still count it.
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
 exit $status

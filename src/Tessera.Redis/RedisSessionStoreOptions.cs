@@ -1,0 +1,80 @@
+namespace Tessera.Redis;
+
+/// <summary>Settings of <see cref="RedisSessionStore"/>.</summary>
+public sealed class RedisSessionStoreOptions
+{
+    /// <summary>Where Redis is: <c>host:port[,password=...][,ssl=true]</c> (StackExchange.Redis configuration syntax).
+    /// <c>abortConnect=false</c> is always applied, so the application starts while Redis is down and the
+    /// multiplexer reconnects by itself.</summary>
+    /// <value>No default: required unless the store is given a connection multiplexer.</value>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Prefix of every key the store writes: records are <c>{prefix}s:{key hex}</c>, user index sets
+    /// <c>{prefix}u:{user tag hex}</c>. Several applications can share one Redis with different prefixes.</summary>
+    /// <value>The default is <c>tessera:</c>.</value>
+    public string KeyPrefix { get; set; } = "tessera:";
+
+    /// <summary>The Redis database number.</summary>
+    /// <value>The default is -1: the connection string's default database (normally 0).</value>
+    public int Database { get; set; } = -1;
+
+    /// <summary>How long one store operation may take (including waiting for a reconnect) before it fails with
+    /// <see cref="Tessera.Sessions.SessionStoreException"/>.</summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Extra time-to-live given to each key beyond the record's expiry. The store checks
+    /// <see cref="Tessera.Sessions.SessionRecord.ExpiresAt"/> itself on every read, so the margin only covers clock
+    /// drift between the application and Redis; Redis deletes the key once it has passed.</summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many keys one SCAN step examines when sweeping or counting.</summary>
+    /// <value>The default is 500.</value>
+    public int ScanBatchSize { get; set; } = 500;
+
+    /// <summary>The store's name in errors, logs and health checks.</summary>
+    /// <value>The default is <c>redis</c>.</value>
+    public string Name { get; set; } = "redis";
+
+    /// <summary>Throws when a setting cannot work, saying what to change.</summary>
+    /// <param name="requireConnectionString">Whether <see cref="ConnectionString"/> must be set.</param>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate(bool requireConnectionString)
+    {
+        if (requireConnectionString && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.ConnectionString must be set: host:port[,password=...][,ssl=true], such as 'localhost:6379'.");
+        }
+
+        if (KeyPrefix is null || KeyPrefix.Length > 100)
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.KeyPrefix must be set (it may be empty) and at most 100 characters.");
+        }
+
+        if (OperationTimeout < TimeSpan.FromMilliseconds(100) || OperationTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.OperationTimeout must be between 100 ms and 5 minutes.");
+        }
+
+        if (ExpiryMargin < TimeSpan.Zero || ExpiryMargin > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.ExpiryMargin must be between 0 and 1 day.");
+        }
+
+        if (ScanBatchSize is < 10 or > 100_000)
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.ScanBatchSize must be between 10 and 100000.");
+        }
+
+        if (Database < -1)
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.Database must be -1 (default) or a database number.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.Name must not be empty.");
+        }
+    }
+}

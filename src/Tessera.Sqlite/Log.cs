@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tessera.Sqlite;
+
+/// <summary>Log messages of the SQLite store (event ids 3000-3099).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(3000, LogLevel.Information, "Created the Tessera session schema version {Version} in SQLite")]
+    public static partial void SchemaCreated(ILogger logger, int version);
+
+    [LoggerMessage(3001, LogLevel.Error, "SQLite session store failed to {Operation}")]
+    public static partial void Failed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(3002, LogLevel.Information, "Swept {Count} expired session(s) from SQLite")]
+    public static partial void Swept(ILogger logger, int count);
+}

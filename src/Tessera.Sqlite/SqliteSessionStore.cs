@@ -1,0 +1,281 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Sessions;
+
+namespace Tessera.Sqlite;
+
+/// <summary>
+/// Keeps session records in a SQLite database: the embedded default. Creates its (versioned) schema on first use,
+/// runs in WAL mode with a busy timeout, and lets the database detect lost races (the version check is part of
+/// the UPDATE). Indexed by user tag (user index) and expiry time (sweeping).
+/// </summary>
+/// <remarks>
+/// Schema version 1: table <c>tessera_sessions(key BLOB PRIMARY KEY, version, expires_at (unix ms), user_tag,
+/// listing, data)</c>, indexes on <c>user_tag</c> and <c>expires_at</c>, and <c>tessera_schema(component, version)</c>.
+/// Several processes may share the database file on one machine (SQLite's locking); not on a network file system.
+/// </remarks>
+public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics
+{
+    /// <summary>The schema version this code writes and reads.</summary>
+    public const int SchemaVersion = 1;
+
+    private const string Columns = "key, version, expires_at, user_tag, listing, data";
+
+    private readonly string _connectionString;
+    private readonly int _busyTimeoutMs;
+    private readonly int _commandTimeoutSeconds;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _schemaGate = new();
+    private volatile bool _schemaReady;
+
+    /// <summary>Creates a store; the schema is created on first use.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public SqliteSessionStore(SqliteSessionStoreOptions options, TimeProvider? timeProvider = null, ILogger<SqliteSessionStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true }.ToString();
+        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
+        _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    public string Name => "sqlite";
+
+    /// <inheritdoc />
+    public ValueTask<SessionRecord?> LoadAsync(SessionKey key, CancellationToken cancellationToken) =>
+        RunAsync("load", connection =>
+        {
+            using var command = Command(connection, $"SELECT {Columns} FROM tessera_sessions WHERE key = $key AND expires_at > $now");
+            command.Parameters.AddWithValue("$key", key.Bytes.ToArray());
+            command.Parameters.AddWithValue("$now", NowMs());
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadRecord(reader) : null;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<SaveResult> SaveAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return RunAsync("save", connection =>
+        {
+            // The version check is in the statement, so the database decides who won a race.
+            using var command = Command(
+                connection,
+                expectedVersion == 0
+                    ? $"""
+                       INSERT INTO tessera_sessions ({Columns}) VALUES ($key, $version, $expires, $tag, $listing, $data)
+                       ON CONFLICT (key) DO UPDATE SET version = excluded.version, expires_at = excluded.expires_at,
+                         user_tag = excluded.user_tag, listing = excluded.listing, data = excluded.data
+                       WHERE tessera_sessions.expires_at <= $now
+                       """
+                    : """
+                      UPDATE tessera_sessions SET version = $version, expires_at = $expires, user_tag = $tag, listing = $listing, data = $data
+                      WHERE key = $key AND version = $expected AND expires_at > $now
+                      """);
+            command.Parameters.AddWithValue("$key", record.Key.Bytes.ToArray());
+            command.Parameters.AddWithValue("$version", record.Version);
+            command.Parameters.AddWithValue("$expires", record.ExpiresAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$tag", (object?)record.UserTag ?? DBNull.Value);
+            command.Parameters.AddWithValue("$listing", record.Listing.IsEmpty ? DBNull.Value : record.Listing.ToArray());
+            command.Parameters.AddWithValue("$data", record.Data.ToArray());
+            command.Parameters.AddWithValue("$expected", expectedVersion);
+            command.Parameters.AddWithValue("$now", NowMs());
+            return command.ExecuteNonQuery() == 1 ? SaveResult.Saved : SaveResult.Conflict;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteAsync(SessionKey key, CancellationToken cancellationToken) =>
+        await RunAsync("delete", connection =>
+        {
+            using var command = Command(connection, "DELETE FROM tessera_sessions WHERE key = $key");
+            command.Parameters.AddWithValue("$key", key.Bytes.ToArray());
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<SessionRecord>> ListByUserAsync(string userTag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTag);
+        return RunAsync<IReadOnlyList<SessionRecord>>("list by user", connection =>
+        {
+            using var command = Command(connection, $"SELECT {Columns} FROM tessera_sessions WHERE user_tag = $tag AND expires_at > $now");
+            command.Parameters.AddWithValue("$tag", userTag);
+            command.Parameters.AddWithValue("$now", NowMs());
+            using var reader = command.ExecuteReader();
+            var list = new List<SessionRecord>();
+            while (reader.Read())
+            {
+                list.Add(ReadRecord(reader));
+            }
+
+            return list;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> DeleteByUserAsync(string userTag, SessionKey? except, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTag);
+        return RunAsync("delete by user", connection =>
+        {
+            using var command = Command(connection, "DELETE FROM tessera_sessions WHERE user_tag = $tag AND key IS NOT $except AND expires_at > $now");
+            command.Parameters.AddWithValue("$tag", userTag);
+            command.Parameters.AddWithValue("$except", except is { } k ? k.Bytes.ToArray() : DBNull.Value);
+            command.Parameters.AddWithValue("$now", NowMs());
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> SweepAsync(CancellationToken cancellationToken) =>
+        RunAsync("sweep", connection =>
+        {
+            using var command = Command(connection, "DELETE FROM tessera_sessions WHERE expires_at <= $now");
+            command.Parameters.AddWithValue("$now", NowMs());
+            var count = command.ExecuteNonQuery();
+            Log.Swept(_logger, count);
+            return count;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
+        RunAsync("count", connection =>
+        {
+            using var command = Command(connection, "SELECT COALESCE(SUM(expires_at > $now), 0), COALESCE(SUM(expires_at <= $now), 0) FROM tessera_sessions");
+            command.Parameters.AddWithValue("$now", NowMs());
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new SessionStoreStatistics(reader.GetInt64(0), reader.GetInt64(1));
+        }, cancellationToken);
+
+    private static SessionRecord ReadRecord(SqliteDataReader reader) =>
+        new(
+            SessionKey.FromBytes((byte[])reader.GetValue(0)),
+            reader.GetInt64(1),
+            (byte[])reader.GetValue(5),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.IsDBNull(4) ? default : (byte[])reader.GetValue(4));
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = _commandTimeoutSeconds;
+        return command;
+    }
+
+    // Microsoft.Data.Sqlite has no true asynchronous I/O: its async methods run synchronously. Calling the
+    // synchronous API directly avoids the task overhead on every request.
+    private ValueTask<T> RunAsync<T>(string operation, Func<SqliteConnection, T> action, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            if (!_schemaReady)
+            {
+                EnsureSchema();
+            }
+
+            using var connection = Open();
+            return ValueTask.FromResult(action(connection));
+        }
+        catch (SqliteException e)
+        {
+            Log.Failed(_logger, operation, e);
+            throw new SessionStoreException(Name, $"{operation} failed: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            Log.Failed(_logger, operation, e);
+            throw new SessionStoreException(Name, $"{operation} failed: {e.Message}", e);
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs};";
+            pragma.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void EnsureSchema()
+    {
+        lock (_schemaGate)
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            using var connection = Open();
+            using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
+            {
+                wal.ExecuteNonQuery();
+            }
+
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using (var create = Command(connection, "CREATE TABLE IF NOT EXISTS tessera_schema (component TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL);"))
+            {
+                create.Transaction = transaction;
+                create.ExecuteNonQuery();
+            }
+
+            long? version;
+            using (var read = Command(connection, "SELECT version FROM tessera_schema WHERE component = 'sessions';"))
+            {
+                read.Transaction = transaction;
+                version = read.ExecuteScalar() as long?;
+            }
+
+            if (version is null)
+            {
+                using var create = Command(connection, """
+                    CREATE TABLE IF NOT EXISTS tessera_sessions (
+                      key BLOB PRIMARY KEY NOT NULL,
+                      version INTEGER NOT NULL,
+                      expires_at INTEGER NOT NULL,
+                      user_tag TEXT NULL,
+                      listing BLOB NULL,
+                      data BLOB NOT NULL);
+                    CREATE INDEX IF NOT EXISTS ix_tessera_sessions_user_tag ON tessera_sessions (user_tag) WHERE user_tag IS NOT NULL;
+                    CREATE INDEX IF NOT EXISTS ix_tessera_sessions_expires_at ON tessera_sessions (expires_at);
+                    INSERT INTO tessera_schema (component, version) VALUES ('sessions', 1);
+                    """);
+                create.Transaction = transaction;
+                create.ExecuteNonQuery();
+                transaction.Commit();
+                Log.SchemaCreated(_logger, SchemaVersion);
+            }
+            else if (version != SchemaVersion)
+            {
+                throw new SessionStoreException(Name, $"the database holds session schema version {version}; this Tessera reads version {SchemaVersion} only. Upgrade Tessera or use another database file.", null);
+            }
+            else
+            {
+                transaction.Commit();
+            }
+
+            _schemaReady = true;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Tessera.Sqlite;
+
+/// <summary>Settings of a <see cref="SqliteSessionStore"/>.</summary>
+public sealed class SqliteSessionStoreOptions
+{
+    /// <summary>The Microsoft.Data.Sqlite connection string, such as <c>Data Source=/var/lib/myapp/sessions.db</c>.</summary>
+    /// <value>The default is empty: it must be set.</value>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>How long a command waits for another connection's lock before failing with <see cref="Tessera.Sessions.SessionStoreException"/>.</summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Throws when a setting is missing or out of range, saying what to change.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new ArgumentException("SqliteSessionStoreOptions.ConnectionString must be set, for example \"Data Source=sessions.db\".", nameof(ConnectionString));
+        }
+
+        if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentException("SqliteSessionStoreOptions.BusyTimeout must be positive and at most 10 minutes.", nameof(BusyTimeout));
+        }
+    }
+}

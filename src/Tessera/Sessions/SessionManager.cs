@@ -1,0 +1,572 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Keys;
+
+namespace Tessera.Sessions;
+
+/// <summary>
+/// Loads, saves, signs in and out, checks and revokes server-side sessions over an <see cref="ISessionStore"/>.
+/// Thread-safe; one instance serves the whole application.
+/// </summary>
+/// <remarks>
+/// The store sees only <see cref="SessionKey"/> (a hash of the cookie's lookup id), a version, an expiry time,
+/// data sealed under a key derived from the cookie's data key, and for signed-in sessions a keyed hash of the
+/// user id plus a listing sealed with a server key from the <see cref="Keyring"/>.
+/// </remarks>
+public sealed class SessionManager
+{
+    private const string UserTagPurpose = "tessera/session-user-tag/v1";
+    private const string ListingPurpose = "tessera/session-listing/v1";
+
+    private readonly ISessionStore _store;
+    private readonly SessionManagerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly byte[][] _userTagKeys;
+    private readonly byte[][] _listingKeys;
+
+    /// <summary>Creates a manager.</summary>
+    /// <param name="store">Where records live.</param>
+    /// <param name="options">Timeouts and policies; validated here.</param>
+    /// <param name="keyring">Server secrets: the user index tag and the sealed session listing are derived from them (newest writes, all read).</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Where verdicts and conflicts are logged.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public SessionManager(ISessionStore store, SessionManagerOptions options, Keyring keyring, TimeProvider? timeProvider = null, ILogger<SessionManager>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(keyring);
+        options.Validate();
+        _store = store;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _userTagKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, UserTagPurpose))];
+        _listingKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, ListingPurpose))];
+    }
+
+    /// <summary>The store behind this manager.</summary>
+    public ISessionStore Store => _store;
+
+    /// <summary>The options in force.</summary>
+    public SessionManagerOptions Options => _options;
+
+    /// <summary>
+    /// Opens the session a cookie names, or starts a new one. Never throws on client input: a cookie that does not
+    /// open yields a new session whose <see cref="ServerSession.Verdict"/> says why.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed; fail the request closed.</exception>
+    public async ValueTask<ServerSession> LoadAsync(string? cookieValue, SessionClientInfo client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (string.IsNullOrEmpty(cookieValue))
+        {
+            return NewSession(SessionLoadVerdict.NoCookie, client);
+        }
+
+        if (!SessionHandle.TryParse(cookieValue, out var handle))
+        {
+            return Reject(SessionLoadVerdict.Malformed, "-", client);
+        }
+
+        var record = await _store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return Reject(SessionLoadVerdict.NotFound, handle.Fingerprint, client);
+        }
+
+        var dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
+        var plaintext = SessionSealer.Open(dataKey, handle.Key, record.Data.Span);
+        var state = plaintext is null ? null : SessionState.Parse(plaintext);
+        if (state is null)
+        {
+            return Reject(SessionLoadVerdict.Undecryptable, handle.Fingerprint, client);
+        }
+
+        var now = _time.GetUtcNow();
+        if (now >= ExpiresAt(state))
+        {
+            return Reject(SessionLoadVerdict.Expired, handle.Fingerprint, client);
+        }
+
+        if (_options.BindToClientIp && state.BoundIp is not null && !string.Equals(state.BoundIp, client.IpAddress, StringComparison.Ordinal))
+        {
+            SessionLog.IpMismatch(_logger, handle.Fingerprint);
+            return Reject(SessionLoadVerdict.IpMismatch, handle.Fingerprint, client);
+        }
+
+        return new ServerSession(handle, state, record.Version, SessionLoadVerdict.Loaded, client)
+        {
+            DataKey = dataKey,
+            OriginalPlaintext = plaintext,
+            NeedsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= _options.TouchInterval,
+        };
+    }
+
+    /// <summary>
+    /// Saves the session if it changed (or its idle expiry is due to be extended). A save that lost a race is
+    /// reloaded and this request's changes are re-applied key by key (set, remove, clear), up to
+    /// <see cref="SessionManagerOptions.MaxMergeAttempts"/> times.
+    /// </summary>
+    /// <returns>The cookie to set or clear.</returns>
+    /// <exception cref="SessionConflictException">The changes could not be merged; they were not saved.</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask<SessionCommitResult> CommitAsync(ServerSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.IsNew && !session.IsModified)
+        {
+            return session.ClearCookieRequested ? new SessionCommitResult(null, true, null) : SessionCommitResult.Unchanged;
+        }
+
+        if (!session.IsNew && !session.IsModified && !session.NeedsTouch)
+        {
+            if (!session.HandleChanged)
+            {
+                return SessionCommitResult.Unchanged;
+            }
+
+            session.HandleChanged = false;
+            return new SessionCommitResult(session.Handle.ToCookieValue(), false, ExpiresAt(session.State));
+        }
+
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        for (var attempt = 1; ; attempt++)
+        {
+            session.State.AccessedMs = Math.Max(session.State.AccessedMs, nowMs);
+            var wasNew = session.IsNew;
+            var plaintext = session.State.Serialize();
+            var record = BuildRecord(session, plaintext, session.StoredVersion + 1);
+            var result = await _store.SaveAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
+            if (result == SaveResult.Saved)
+            {
+                session.MarkSaved(record.Version, plaintext);
+                session.HandleChanged = false;
+                session.ClearCookieRequested = false;
+                if (wasNew)
+                {
+                    SessionMetrics.Created.Add(1);
+                }
+
+                return new SessionCommitResult(session.Handle.ToCookieValue(), false, record.ExpiresAt);
+            }
+
+            SessionMetrics.Conflicts.Add(1);
+            if (wasNew)
+            {
+                throw Conflict(session, "a record already exists under a freshly generated key");
+            }
+
+            if (attempt >= _options.MaxMergeAttempts)
+            {
+                throw Conflict(session, $"still conflicting after {attempt} attempts");
+            }
+
+            SessionLog.Merging(_logger, session.Fingerprint, attempt);
+            var current = await _store.LoadAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                throw Conflict(session, "another request deleted the session or it expired (signed out, revoked or reset)");
+            }
+
+            var currentPlaintext = SessionSealer.Open(session.DataKey!, session.Handle.Key, current.Data.Span);
+            var theirs = currentPlaintext is null ? null : SessionState.Parse(currentPlaintext);
+            if (theirs is null)
+            {
+                throw Conflict(session, "the stored record no longer opens with this session's key");
+            }
+
+            Merge(session, theirs);
+            session.StoredVersion = current.Version;
+            session.OriginalPlaintext = currentPlaintext;
+        }
+    }
+
+    /// <summary>
+    /// Signs a user in: records the user id, the user's current check value (see <see cref="CheckAsync"/>) and
+    /// optional extras, then rotates the handle (new id and key, data carried over, old record deleted) so a
+    /// cookie obtained before sign-in is worthless. The session is saved at once; set the cookie from
+    /// <see cref="CommitAsync"/>.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask SignInAsync(ServerSession session, string userId, string checkValue, JsonObject? extras = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentNullException.ThrowIfNull(checkValue);
+        session.State.UserId = userId;
+        session.State.CheckHash = HashCheckValue(checkValue);
+        session.State.Extras = (JsonObject?)extras?.DeepClone();
+        session.AuthChanged = true;
+        session.IsModified = true;
+        await RotateAsync(session, cancellationToken).ConfigureAwait(false);
+        SessionLog.SignedIn(_logger, session.Fingerprint);
+    }
+
+    /// <summary>
+    /// Signs out: deletes the stored record and resets <paramref name="session"/> to a new, empty, anonymous one;
+    /// <see cref="CommitAsync"/> then tells the caller to clear the cookie (unless the new session gets data).
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask SignOutAsync(ServerSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var fingerprint = session.Fingerprint;
+        await ResetAsync(session, cancellationToken).ConfigureAwait(false);
+        SessionLog.SignedOut(_logger, fingerprint);
+    }
+
+    /// <summary>
+    /// Checks a signed-in session against the user's current check value (which the application changes when
+    /// the password or account state changes). On a mismatch the session is deleted and reset, and false returned.
+    /// Also false (without reset) for an anonymous session.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask<bool> CheckAsync(ServerSession session, string currentCheckValue, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(currentCheckValue);
+        if (session.State.UserId is null || session.State.CheckHash is null)
+        {
+            return false;
+        }
+
+        var stored = Convert.FromBase64String(session.State.CheckHash);
+        if (CryptographicOperations.FixedTimeEquals(stored, SHA256.HashData(Encoding.UTF8.GetBytes(currentCheckValue))))
+        {
+            return true;
+        }
+
+        SessionLog.CheckFailed(_logger, session.Fingerprint);
+        await ResetAsync(session, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>
+    /// Keeps this session signed in across a deliberate change of the user's check value (a password change made
+    /// in this session): stores <paramref name="newCheckValue"/> and rotates the handle. Every other session of
+    /// the user still holds the old value and fails its next <see cref="CheckAsync"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The session is not signed in.</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask KeepLoginAsync(ServerSession session, string newCheckValue, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(newCheckValue);
+        if (!session.IsAuthenticated)
+        {
+            throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
+        }
+
+        session.State.CheckHash = HashCheckValue(newCheckValue);
+        session.AuthChanged = true;
+        session.IsModified = true;
+        await RotateAsync(session, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives the session a new handle (new id and key), saving its data under the new key and deleting the old
+    /// record. A request still holding the old handle gets <see cref="SessionConflictException"/> on its next save.
+    /// </summary>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask RotateAsync(ServerSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var oldKey = session.Handle.Key;
+        var wasStored = !session.IsNew;
+        session.Handle = SessionHandle.Create();
+        session.DataKey = SessionSealer.DeriveDataKey(session.Handle.DataKey);
+        session.State.AccessedMs = Math.Max(session.State.AccessedMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var plaintext = session.State.Serialize();
+        var record = BuildRecord(session, plaintext, 1);
+        if (await _store.SaveAsync(record, 0, cancellationToken).ConfigureAwait(false) != SaveResult.Saved)
+        {
+            throw Conflict(session, "a record already exists under a freshly generated key");
+        }
+
+        session.MarkSaved(1, plaintext);
+        session.HandleChanged = true;
+        if (wasStored)
+        {
+            await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lists the live sessions of a user, most recently seen first. Never returns handles.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="currentSession">The session asking, marked <see cref="UserSessionInfo.IsCurrent"/>; may be null.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <exception cref="NotSupportedException">The store has no user index.</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask<IReadOnlyList<UserSessionInfo>> ListUserSessionsAsync(string userId, ServerSession? currentSession = null, CancellationToken cancellationToken = default)
+    {
+        var records = await ListRecordsAsync(userId, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var list = new List<UserSessionInfo>(records.Count);
+        foreach (var record in records)
+        {
+            if (record.ExpiresAt <= now)
+            {
+                continue;
+            }
+
+            var listing = OpenListing(record);
+            list.Add(new UserSessionInfo(
+                record.Key.Fingerprint,
+                listing?.Created ?? DateTimeOffset.MinValue,
+                listing?.LastSeen ?? DateTimeOffset.MinValue,
+                record.ExpiresAt,
+                listing?.Ip,
+                listing?.UserAgent,
+                currentSession is not null && currentSession.Handle.Key == record.Key));
+        }
+
+        list.Sort((a, b) => b.LastSeenAt.CompareTo(a.LastSeenAt));
+        return list;
+    }
+
+    /// <summary>Revokes one session of a user, named by its fingerprint; false when the user has no such session.</summary>
+    /// <exception cref="NotSupportedException">The store has no user index.</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask<bool> RevokeAsync(string userId, string fingerprint, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fingerprint);
+        var records = await ListRecordsAsync(userId, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            if (string.Equals(record.Key.Fingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
+            {
+                await _store.DeleteAsync(record.Key, cancellationToken).ConfigureAwait(false);
+                SessionLog.Revoked(_logger, 1);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Revokes every session of a user, or all but <paramref name="exceptCurrent"/>; returns how many.</summary>
+    /// <exception cref="NotSupportedException">The store has no user index.</exception>
+    /// <exception cref="SessionStoreException">The store failed.</exception>
+    public async ValueTask<int> RevokeAllAsync(string userId, ServerSession? exceptCurrent = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var index = UserIndex();
+        var count = 0;
+        SessionKey? except = exceptCurrent is null || exceptCurrent.IsNew ? null : exceptCurrent.Handle.Key;
+        foreach (var key in _userTagKeys)
+        {
+            count += await index.DeleteByUserAsync(UserTag(key, userId), except, cancellationToken).ConfigureAwait(false);
+        }
+
+        SessionLog.Revoked(_logger, count);
+        return count;
+    }
+
+    /// <summary>The keyed hash a store indexes a user's sessions under (newest secret): 64 lowercase hex characters.</summary>
+    public string ComputeUserTag(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return UserTag(_userTagKeys[0], userId);
+    }
+
+    private static string UserTag(byte[] key, string userId) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(userId)));
+
+    private static string HashCheckValue(string checkValue) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
+
+    private static SessionConflictException Conflict(ServerSession session, string reason) =>
+        new($"Session {session.Fingerprint} could not be saved: {reason}. This request's changes were not stored.");
+
+    /// <summary>Re-applies this request's changes onto the state another request saved.</summary>
+    private static void Merge(ServerSession session, SessionState theirs)
+    {
+        var ours = session.State;
+        var keys = new HashSet<string>(session.DirtyKeys, StringComparer.Ordinal);
+        if (session.NestedMutation)
+        {
+            // A caller mutated a node in place and set IsModified: find which keys differ from what was loaded.
+            var original = session.OriginalPlaintext is null ? null : SessionState.Parse(session.OriginalPlaintext);
+            var before = original?.Values ?? [];
+            foreach (var (key, value) in ours.Values)
+            {
+                if (!before.TryGetValue(key, out var old) || !JsonNode.DeepEquals(old, value))
+                {
+                    keys.Add(key);
+                }
+            }
+
+            foreach (var key in before.Keys)
+            {
+                if (!ours.Values.ContainsKey(key))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        if (session.Cleared)
+        {
+            theirs.Values.Clear();
+        }
+
+        foreach (var key in keys)
+        {
+            if (ours.Values.TryGetValue(key, out var value))
+            {
+                theirs.Values[key] = value;
+            }
+            else
+            {
+                theirs.Values.Remove(key);
+            }
+        }
+
+        if (session.AuthChanged)
+        {
+            theirs.UserId = ours.UserId;
+            theirs.CheckHash = ours.CheckHash;
+            theirs.Extras = ours.Extras;
+        }
+
+        if (session.MetadataChanged)
+        {
+            theirs.IdleTimeout = ours.IdleTimeout;
+            theirs.Lifetime = ours.Lifetime;
+        }
+
+        theirs.AccessedMs = Math.Max(theirs.AccessedMs, ours.AccessedMs);
+        session.State = theirs;
+    }
+
+    private ServerSession NewSession(SessionLoadVerdict verdict, SessionClientInfo client)
+    {
+        var handle = SessionHandle.Create();
+        return new ServerSession(handle, FreshState(client), 0, verdict, client)
+        {
+            DataKey = SessionSealer.DeriveDataKey(handle.DataKey),
+            HandleChanged = true,
+            ClearCookieRequested = verdict != SessionLoadVerdict.NoCookie,
+        };
+    }
+
+    private SessionState FreshState(SessionClientInfo client)
+    {
+        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return new SessionState
+        {
+            CreatedMs = nowMs,
+            AccessedMs = nowMs,
+            BoundIp = _options.BindToClientIp ? client.IpAddress : null,
+        };
+    }
+
+    private ServerSession Reject(SessionLoadVerdict verdict, string fingerprint, SessionClientInfo client)
+    {
+        SessionLog.Rejected(_logger, verdict, fingerprint);
+        SessionMetrics.Rejected.Add(1, new KeyValuePair<string, object?>("reason", verdict.ToString()));
+        return NewSession(verdict, client);
+    }
+
+    private async ValueTask ResetAsync(ServerSession session, CancellationToken cancellationToken)
+    {
+        if (!session.IsNew)
+        {
+            await _store.DeleteAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        session.Handle = SessionHandle.Create();
+        session.DataKey = SessionSealer.DeriveDataKey(session.Handle.DataKey);
+        session.State = FreshState(session.Client);
+        session.MarkSaved(0, []);
+        session.OriginalPlaintext = null;
+        session.HandleChanged = true;
+        session.ClearCookieRequested = true;
+    }
+
+    private DateTimeOffset ExpiresAt(SessionState state)
+    {
+        var idle = state.IdleTimeout ?? _options.IdleTimeout;
+        var lifetime = state.Lifetime ?? _options.AbsoluteLifetime;
+        var accessed = DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs);
+        var created = DateTimeOffset.FromUnixTimeMilliseconds(state.CreatedMs);
+        var idleEnd = accessed + idle;
+        var absoluteEnd = created + lifetime;
+        return idleEnd < absoluteEnd ? idleEnd : absoluteEnd;
+    }
+
+    private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version)
+    {
+        var state = session.State;
+        var key = session.Handle.Key;
+        var data = SessionSealer.Seal(session.DataKey!, key, plaintext);
+        if (state.UserId is null)
+        {
+            return new SessionRecord(key, version, data, ExpiresAt(state));
+        }
+
+        var listing = new ListingInfo(
+            DateTimeOffset.FromUnixTimeMilliseconds(state.CreatedMs),
+            DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs),
+            _options.RecordClientInfo ? session.Client.IpAddress : null,
+            _options.RecordClientInfo ? session.Client.UserAgent : null);
+        var sealedListing = SessionSealer.Seal(_listingKeys[0], key, JsonSerializer.SerializeToUtf8Bytes(listing, ListingJsonContext.Default.ListingInfo));
+        return new SessionRecord(key, version, data, ExpiresAt(state), UserTag(_userTagKeys[0], state.UserId), sealedListing);
+    }
+
+    private ListingInfo? OpenListing(SessionRecord record)
+    {
+        if (record.Listing.IsEmpty)
+        {
+            return null;
+        }
+
+        foreach (var key in _listingKeys)
+        {
+            var plaintext = SessionSealer.Open(key, record.Key, record.Listing.Span);
+            if (plaintext is not null)
+            {
+                try
+                {
+                    return JsonSerializer.Deserialize(plaintext, ListingJsonContext.Default.ListingInfo);
+                }
+                catch (JsonException)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<List<SessionRecord>> ListRecordsAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var index = UserIndex();
+        var all = new List<SessionRecord>();
+        var seen = new HashSet<SessionKey>();
+        foreach (var key in _userTagKeys)
+        {
+            foreach (var record in await index.ListByUserAsync(UserTag(key, userId), cancellationToken).ConfigureAwait(false))
+            {
+                if (seen.Add(record.Key))
+                {
+                    all.Add(record);
+                }
+            }
+        }
+
+        return all;
+    }
+
+    private IUserSessionIndex UserIndex() =>
+        _store as IUserSessionIndex
+        ?? throw new NotSupportedException($"Session store '{_store.Name}' has no user index (IUserSessionIndex); listing and revoking a user's sessions need a store that has one, such as SQLite.");
+}

@@ -1,0 +1,433 @@
+using System.Buffers.Binary;
+using System.Text;
+using Tessera.Sessions;
+
+namespace Tessera.Stores;
+
+/// <summary>
+/// Keeps one file per session under a directory. Writes are atomic (temporary file, flush to disk, rename over
+/// the old file), so a crash mid-write leaves the old record or the new one, never a torn one.
+/// </summary>
+/// <remarks>
+/// <para>Layout (version 1): <c>{root}/v1/records/{first two hex digits of key}/{64 hex digits of key}.session</c>,
+/// temporary files in <c>{root}/v1/tmp</c> (same file system, so the rename is atomic).</para>
+/// <para>File format (version 1, little-endian): <c>magic "TSF1" (4) | version (8) | expires-at unix ms (8) |
+/// user tag length (2) | user tag ASCII | listing length (4) | listing | data length (4) | data</c>.</para>
+/// <para>Single process only: the version check is guarded by in-process per-key locks. Several processes
+/// sharing one directory can lose an update; use SQLite, PostgreSQL or Redis for that. The user index, sweeping
+/// and statistics scan the directory (fine for thousands of sessions, not millions).</para>
+/// </remarks>
+public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, IDisposable
+{
+    /// <summary>The on-disk layout version, also the name of the directory under the root.</summary>
+    public const int LayoutVersion = 1;
+
+    private const string Extension = ".session";
+    private const int HeaderLength = 4 + 8 + 8;
+    private const int LockStripes = 64;
+    private static readonly byte[] Magic = "TSF1"u8.ToArray();
+
+    private readonly string _records;
+    private readonly string _tmp;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1))];
+
+    /// <summary>Creates a store under <paramref name="rootDirectory"/>; directories are created on first write.</summary>
+    /// <param name="rootDirectory">Where the store lives; created if missing. Give it to the application's user only (mode 0700).</param>
+    /// <param name="timeProvider">The clock that decides expiry; <see cref="TimeProvider.System"/> when null.</param>
+    public FileSessionStore(string rootDirectory, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(rootDirectory);
+        RootDirectory = Path.GetFullPath(rootDirectory);
+        var layout = Path.Combine(RootDirectory, "v" + LayoutVersion);
+        _records = Path.Combine(layout, "records");
+        _tmp = Path.Combine(layout, "tmp");
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public string Name => "file";
+
+    /// <summary>The full path of the store's root directory.</summary>
+    public string RootDirectory { get; }
+
+    /// <inheritdoc />
+    public ValueTask<SessionRecord?> LoadAsync(SessionKey key, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var record = Guard("load", () => ReadRecord(PathOf(key)));
+        return ValueTask.FromResult(record is not null && record.ExpiresAt > _time.GetUtcNow() ? record : null);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SaveResult> SaveAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.UserTag is { Length: > 1024 })
+        {
+            throw new ArgumentException("A user tag longer than 1024 characters is not a tag.", nameof(record));
+        }
+
+        var gate = LockOf(record.Key);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Guard("save", () =>
+            {
+                var path = PathOf(record.Key);
+                var existing = ReadRecord(path);
+                var liveVersion = existing is not null && existing.ExpiresAt > _time.GetUtcNow() ? existing.Version : 0;
+                if (liveVersion != expectedVersion)
+                {
+                    return SaveResult.Conflict;
+                }
+
+                WriteAtomically(path, Serialize(record));
+                return SaveResult.Saved;
+            });
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteAsync(SessionKey key, CancellationToken cancellationToken)
+    {
+        var gate = LockOf(key);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Guard("delete", () =>
+            {
+                try
+                {
+                    File.Delete(PathOf(key));
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    // Nothing was ever stored under this prefix.
+                }
+
+                return 0;
+            });
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<SessionRecord>> ListByUserAsync(string userTag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTag);
+        var now = _time.GetUtcNow();
+        IReadOnlyList<SessionRecord> list = Guard("list", () => AllRecords(cancellationToken)
+            .Where(r => r.ExpiresAt > now && string.Equals(r.UserTag, userTag, StringComparison.Ordinal))
+            .ToList());
+        return ValueTask.FromResult(list);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> DeleteByUserAsync(string userTag, SessionKey? except, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTag);
+        var candidates = Guard("list", () => AllRecords(cancellationToken)
+            .Where(r => string.Equals(r.UserTag, userTag, StringComparison.Ordinal) && r.Key != except)
+            .Select(r => r.Key)
+            .ToList());
+        var count = 0;
+        foreach (var key in candidates)
+        {
+            if (await DeleteIfAsync(key, r => string.Equals(r.UserTag, userTag, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Deletes expired records and temporary files left by a crash more than an hour ago.</summary>
+    /// <inheritdoc />
+    public async ValueTask<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var expired = Guard("sweep", () =>
+        {
+            if (Directory.Exists(_tmp))
+            {
+                foreach (var file in Directory.EnumerateFiles(_tmp))
+                {
+                    if (File.GetLastWriteTimeUtc(file) < now.UtcDateTime.AddHours(-1))
+                    {
+                        File.Delete(file);
+                    }
+                }
+            }
+
+            return AllHeaders(cancellationToken).Where(h => h.ExpiresAt <= now).Select(h => h.Key).ToList();
+        });
+        var count = 0;
+        foreach (var key in expired)
+        {
+            if (await DeleteIfAsync(key, r => r.ExpiresAt <= now, cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return ValueTask.FromResult(Guard("statistics", () =>
+        {
+            long live = 0, expired = 0;
+            foreach (var header in AllHeaders(cancellationToken))
+            {
+                if (header.ExpiresAt > now)
+                {
+                    live++;
+                }
+                else
+                {
+                    expired++;
+                }
+            }
+
+            return new SessionStoreStatistics(live, expired);
+        }));
+    }
+
+    /// <summary>Releases the per-key locks.</summary>
+    public void Dispose()
+    {
+        foreach (var gate in _locks)
+        {
+            gate.Dispose();
+        }
+    }
+
+    private async ValueTask<bool> DeleteIfAsync(SessionKey key, Func<SessionRecord, bool> stillMatches, CancellationToken cancellationToken)
+    {
+        var gate = LockOf(key);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Guard("delete", () =>
+            {
+                var path = PathOf(key);
+                var current = ReadRecord(path);
+                if (current is null || !stillMatches(current))
+                {
+                    return false;
+                }
+
+                File.Delete(path);
+                return true;
+            });
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private T Guard<T>(string operation, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.SecurityException)
+        {
+            throw new SessionStoreException(Name, $"{operation} under '{RootDirectory}' failed: {e.Message}", e);
+        }
+    }
+
+    private SemaphoreSlim LockOf(SessionKey key) => _locks[(uint)key.GetHashCode() % LockStripes];
+
+    private string PathOf(SessionKey key)
+    {
+        var hex = key.ToString();
+        return Path.Combine(_records, hex[..2], hex + Extension);
+    }
+
+    private void WriteAtomically(string path, byte[] bytes)
+    {
+        Directory.CreateDirectory(_tmp);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var tmp = Path.Combine(_tmp, Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(tmp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The sweep removes leftovers.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // The sweep removes leftovers.
+        }
+    }
+
+    private static byte[] Serialize(SessionRecord record)
+    {
+        var tag = record.UserTag is null ? [] : Encoding.ASCII.GetBytes(record.UserTag);
+        var bytes = new byte[HeaderLength + 2 + tag.Length + 4 + record.Listing.Length + 4 + record.Data.Length];
+        var span = bytes.AsSpan();
+        Magic.CopyTo(span);
+        BinaryPrimitives.WriteInt64LittleEndian(span[4..], record.Version);
+        BinaryPrimitives.WriteInt64LittleEndian(span[12..], record.ExpiresAt.ToUnixTimeMilliseconds());
+        var offset = HeaderLength;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[offset..], (ushort)tag.Length);
+        offset += 2;
+        tag.CopyTo(span[offset..]);
+        offset += tag.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(span[offset..], record.Listing.Length);
+        offset += 4;
+        record.Listing.Span.CopyTo(span[offset..]);
+        offset += record.Listing.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(span[offset..], record.Data.Length);
+        offset += 4;
+        record.Data.Span.CopyTo(span[offset..]);
+        return bytes;
+    }
+
+    private static SessionRecord? ReadRecord(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var key = SessionKey.TryParse(Path.GetFileNameWithoutExtension(path), out var k) ? k : throw new InvalidDataException($"'{path}' is not named after a session key.");
+        return Parse(key, bytes) ?? throw new InvalidDataException($"'{path}' is not a version {LayoutVersion} session file.");
+    }
+
+    private static SessionRecord? Parse(SessionKey key, ReadOnlySpan<byte> span)
+    {
+        if (span.Length < HeaderLength + 2 || !span[..4].SequenceEqual(Magic))
+        {
+            return null;
+        }
+
+        var version = BinaryPrimitives.ReadInt64LittleEndian(span[4..]);
+        var expires = BinaryPrimitives.ReadInt64LittleEndian(span[12..]);
+        var offset = HeaderLength;
+        int tagLength = BinaryPrimitives.ReadUInt16LittleEndian(span[offset..]);
+        offset += 2;
+        if (span.Length < offset + tagLength + 4)
+        {
+            return null;
+        }
+
+        var tag = tagLength == 0 ? null : Encoding.ASCII.GetString(span.Slice(offset, tagLength));
+        offset += tagLength;
+        var listingLength = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
+        offset += 4;
+        if (listingLength < 0 || span.Length < offset + listingLength + 4)
+        {
+            return null;
+        }
+
+        var listing = span.Slice(offset, listingLength).ToArray();
+        offset += listingLength;
+        var dataLength = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
+        offset += 4;
+        if (dataLength < 0 || span.Length != offset + dataLength)
+        {
+            return null;
+        }
+
+        return new SessionRecord(key, version, span.Slice(offset, dataLength).ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(expires), tag, listingLength == 0 ? default : listing);
+    }
+
+    private IEnumerable<string> AllFiles()
+    {
+        if (!Directory.Exists(_records))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(_records, "*" + Extension, SearchOption.AllDirectories);
+    }
+
+    private IEnumerable<SessionRecord> AllRecords(CancellationToken cancellationToken)
+    {
+        foreach (var file in AllFiles())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ReadRecord(file) is { } record)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    private List<(SessionKey Key, DateTimeOffset ExpiresAt)> AllHeaders(CancellationToken cancellationToken)
+    {
+        Span<byte> header = stackalloc byte[HeaderLength];
+        var result = new List<(SessionKey Key, DateTimeOffset ExpiresAt)>();
+        foreach (var file in AllFiles())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!SessionKey.TryParse(Path.GetFileNameWithoutExtension(file), out var key))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+                if (stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false) != HeaderLength || !header[..4].SequenceEqual(Magic))
+                {
+                    throw new InvalidDataException($"'{file}' is not a version {LayoutVersion} session file.");
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            result.Add((key, DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(header[12..]))));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Tessera.Sessions;
+using Tessera.Testing;
+
+namespace Tessera.Sqlite.Tests;
+
+public sealed class SqliteSessionStoreTests : IDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+    private readonly ManualTimeProvider _clock = new();
+
+    public void Dispose() => _database.Dispose();
+
+    private SqliteSessionStore Store(TimeSpan? busyTimeout = null) =>
+        new(new SqliteSessionStoreOptions { ConnectionString = _database.ConnectionString, BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(5) }, _clock);
+
+    private SessionRecord Record(SessionKey? key = null, long version = 1) =>
+        new(key ?? SessionKey.FromLookupId(RandomNumberGenerator.GetBytes(16)), version, RandomNumberGenerator.GetBytes(64), _clock.GetUtcNow().AddMinutes(20));
+
+    private object? Scalar(string sql)
+    {
+        using var connection = new SqliteConnection(_database.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    [Fact]
+    public async Task FirstUse_CreatesVersionedSchemaInWalMode()
+    {
+        await Store().LoadAsync(Record().Key, default);
+        Assert.Equal("wal", Scalar("PRAGMA journal_mode;"));
+        Assert.Equal(1L, Scalar("SELECT version FROM tessera_schema WHERE component = 'sessions';"));
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_tessera_sessions_user_tag';"));
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_tessera_sessions_expires_at';"));
+    }
+
+    [Fact]
+    public async Task SecondStore_OnExistingDatabase_ReadsRecordsOfTheFirst()
+    {
+        var record = Record();
+        await Store().SaveAsync(record, 0, default);
+        var loaded = await Store().LoadAsync(record.Key, default);
+        Assert.Equal(record.Data.ToArray(), loaded!.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task FirstUse_NewerSchemaVersion_ThrowsSessionStoreExceptionSayingWhy()
+    {
+        await Store().LoadAsync(Record().Key, default);
+        Scalar("UPDATE tessera_schema SET version = 99 WHERE component = 'sessions';");
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await Store().LoadAsync(Record().Key, default));
+        Assert.Equal("sqlite", error.StoreName);
+        Assert.Contains("version 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Save_DatabaseLockedBeyondBusyTimeout_ThrowsSessionStoreExceptionAndKeepsRecord()
+    {
+        var store = Store(TimeSpan.FromMilliseconds(200));
+        var record = Record();
+        await store.SaveAsync(record, 0, default);
+
+        using (var holder = new SqliteConnection(_database.ConnectionString))
+        {
+            holder.Open();
+            using var transaction = holder.BeginTransaction(deferred: false);
+            using (var exclusive = holder.CreateCommand())
+            {
+                exclusive.Transaction = transaction;
+                exclusive.CommandText = "UPDATE tessera_sessions SET version = version WHERE 0;";
+                exclusive.ExecuteNonQuery();
+            }
+
+            var watch = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.SaveAsync(Record(record.Key, 2), 1, default));
+            Assert.Equal("sqlite", error.StoreName);
+            var inner = Assert.IsType<SqliteException>(error.InnerException);
+            Assert.Equal(5, inner.SqliteErrorCode); // SQLITE_BUSY
+            Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(150), $"Gave up after {watch.Elapsed}, before the busy timeout.");
+            transaction.Rollback();
+        }
+
+        var kept = await store.LoadAsync(record.Key, default);
+        Assert.Equal(1, kept!.Version);
+        Assert.Equal(record.Data.ToArray(), kept.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task Load_DatabasePathUnderRegularFile_ThrowsSessionStoreException()
+    {
+        var blocker = Path.Combine(_database.Directory, "file");
+        await File.WriteAllTextAsync(blocker, "x");
+        var store = new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = $"Data Source={Path.Combine(blocker, "s.db")}" }, _clock);
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.LoadAsync(Record().Key, default));
+        Assert.Equal("sqlite", error.StoreName);
+        Assert.IsType<SqliteException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task Save_ReadOnlyConnection_ThrowsSessionStoreExceptionAndKeepsRecord()
+    {
+        var record = Record();
+        await Store().SaveAsync(record, 0, default);
+        var readOnly = new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = $"Data Source={_database.FilePath};Mode=ReadOnly" }, _clock);
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await readOnly.SaveAsync(Record(record.Key, 2), 1, default));
+        Assert.IsType<SqliteException>(error.InnerException);
+        Assert.Equal(1, (await Store().LoadAsync(record.Key, default))!.Version);
+    }
+
+    [Fact]
+    public void Options_MissingConnectionString_ThrowsSayingWhatToSet()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SqliteSessionStore(new SqliteSessionStoreOptions()));
+        Assert.Contains("ConnectionString must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Save_ConflictDetectedByDatabase_AcrossTwoStoreInstances()
+    {
+        var a = Store();
+        var b = Store();
+        var record = Record();
+        await a.SaveAsync(record, 0, default);
+        Assert.Equal(SaveResult.Saved, await a.SaveAsync(Record(record.Key, 2), 1, default));
+        Assert.Equal(SaveResult.Conflict, await b.SaveAsync(Record(record.Key, 2), 1, default));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Tessera.Sessions;
+using Tessera.Stores;
+using Tessera.Testing;
+
+namespace Tessera.Tests.Stores;
+
+public sealed class FileSessionStoreTests : IDisposable
+{
+    private readonly TempDirectory _root = new();
+    private readonly ManualTimeProvider _clock = new();
+
+    public void Dispose() => _root.Dispose();
+
+    private SessionRecord Record(SessionKey? key = null, long version = 1) =>
+        new(key ?? SessionKey.FromLookupId(RandomNumberGenerator.GetBytes(16)), version, RandomNumberGenerator.GetBytes(64), _clock.GetUtcNow().AddMinutes(20));
+
+    private string FileOf(FileSessionStore store, SessionKey key) =>
+        Path.Combine(store.RootDirectory, "v1", "records", key.ToString()[..2], key + ".session");
+
+    [Fact]
+    public async Task Save_WritesVersionedLayoutWithMagic()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var record = Record();
+        await store.SaveAsync(record, 0, default);
+        var bytes = await File.ReadAllBytesAsync(FileOf(store, record.Key));
+        Assert.Equal("TSF1"u8.ToArray(), bytes[..4]);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(store.RootDirectory, "v1", "tmp")));
+    }
+
+    [Fact]
+    public async Task Save_RootUnderRegularFile_ThrowsSessionStoreExceptionNamingStore()
+    {
+        var blocker = Path.Combine(_root.Path, "not-a-directory");
+        await File.WriteAllTextAsync(blocker, "x");
+        var store = new FileSessionStore(Path.Combine(blocker, "sessions"), _clock);
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.SaveAsync(Record(), 0, default));
+        Assert.Equal("file", error.StoreName);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+        Assert.Contains("save", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Save_TempDirectoryUnwritable_FailsAndKeepsStoredRecord()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var record = Record();
+        await store.SaveAsync(record, 0, default);
+        var tmp = Path.Combine(store.RootDirectory, "v1", "tmp");
+        Directory.Delete(tmp, recursive: true);
+        await File.WriteAllTextAsync(tmp, "in the way");
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.SaveAsync(Record(record.Key, 2), 1, default));
+        Assert.Equal("file", error.StoreName);
+        Assert.NotNull(error.InnerException);
+        var kept = await store.LoadAsync(record.Key, default);
+        Assert.Equal(1, kept!.Version);
+        Assert.Equal(record.Data.ToArray(), kept.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task Load_CorruptFile_ThrowsSessionStoreException()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var record = Record();
+        await store.SaveAsync(record, 0, default);
+        var path = FileOf(store, record.Key);
+        var bytes = await File.ReadAllBytesAsync(path);
+        await File.WriteAllBytesAsync(path, bytes[..(bytes.Length / 2)]);
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.LoadAsync(record.Key, default));
+        Assert.IsType<InvalidDataException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task Load_LeftoverTempFileFromCrash_DoesNotAffectRecordAndSweepRemovesIt()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var record = Record();
+        await store.SaveAsync(record, 0, default);
+        var torn = Path.Combine(store.RootDirectory, "v1", "tmp", "crashed.tmp");
+        await File.WriteAllBytesAsync(torn, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(torn, _clock.GetUtcNow().UtcDateTime.AddHours(-2));
+        Assert.Equal(1, (await store.LoadAsync(record.Key, default))!.Version);
+        Assert.Equal(0, await store.SweepAsync(default));
+        Assert.False(File.Exists(torn));
+    }
+
+    [Fact]
+    public async Task Save_ConcurrentWritersOnManyKeys_AllFilesComplete()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var records = Enumerable.Range(0, 50).Select(_ => Record()).ToArray();
+        await Task.WhenAll(records.Select(r => Task.Run(async () => await store.SaveAsync(r, 0, default))));
+        foreach (var r in records)
+        {
+            Assert.Equal(r.Data.ToArray(), (await store.LoadAsync(r.Key, default))!.Data.ToArray());
+        }
+    }
+}
