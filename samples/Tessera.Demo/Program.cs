@@ -12,27 +12,25 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 // Zero configuration: without Tessera:Secrets, a development secret is generated once and kept beside the database.
 var devSecretFile = DevelopmentSecret.EnsureConfigured(builder.Configuration);
-var keyring = Keyring.Parse(builder.Configuration.GetSection("Tessera:Secrets").Get<string[]>() ?? []);
 builder.Services.AddTessera();
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
 builder.Services.AddAntiforgery();
 builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
-    .AddAuthTkt(options =>
+    .AddAuthTkt(options => builder.Configuration.GetSection("AuthTkt").Bind(options));
+builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme).PostConfigure<TesseraKeyring>((options, keyring) =>
+{
+    if (options.Secrets.Count == 0)
     {
-        builder.Configuration.GetSection("AuthTkt").Bind(options);
-        if (options.Secrets.Count == 0)
-        {
-            // Without AuthTkt:Secrets, a secret derived from Tessera's: fine for the demo alone; share a real one with Apache.
-            options.Secrets.Add(Convert.ToHexStringLower(keyring.DeriveKey(0, "tessera-demo/auth_tkt")));
-        }
-    });
+        // Without AuthTkt:Secrets, a secret derived from Tessera's: fine for the demo alone; share a real one with Apache.
+        options.Secrets.Add(Convert.ToHexStringLower(keyring.Keyring.DeriveKey(0, "tessera-demo/auth_tkt")));
+    }
+});
 builder.Services.AddAuthorization();
 
-var users = new DemoUsers(
+builder.Services.AddSingleton(sp => new DemoUsers(
     builder.Configuration.GetSection("Demo:Users").Get<Dictionary<string, string>>() ?? [],
-    keyring.DeriveKey(0, "tessera-demo/check-value"));
-builder.Services.AddSingleton(users);
-builder.Services.AddSingleton<ITesseraCheckValueProvider>(new DemoCheckValues(users));
+    sp.GetRequiredService<TesseraKeyring>().Keyring.DeriveKey(0, "tessera-demo/check-value")));
+builder.Services.AddSingleton<ITesseraCheckValueProvider, DemoCheckValues>();
 
 var app = builder.Build();
 if (devSecretFile is not null)
@@ -54,7 +52,7 @@ app.MapGet("/", (HttpContext context, IAntiforgery af, string? msg, string? err)
     Html(Pages.Home(context, af, context.GetTesseraSession(), msg ?? err, err is not null)));
 
 app.MapPost("/login", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? user, [Microsoft.AspNetCore.Mvc.FromForm] string? password) =>
-    await SignInAsync(context, users, user, password) ? Results.Redirect("/?msg=Signed+in") : Results.Redirect("/?err=Wrong+user+or+password"));
+    await SignInAsync(context, Users(context), user, password) ? Results.Redirect("/?msg=Signed+in") : Results.Redirect("/?err=Wrong+user+or+password"));
 
 app.MapPost("/logout", async (HttpContext context) =>
 {
@@ -121,7 +119,7 @@ app.MapGet("/password", (HttpContext context, IAntiforgery af, string? msg, stri
     context.GetTesseraSession().UserId is { } user ? Html(Pages.Password(context, af, user, msg ?? err, err is not null)) : Results.Redirect("/?err=Sign+in+first"));
 
 app.MapPost("/password", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm(Name = "old")] string? oldPassword, [Microsoft.AspNetCore.Mvc.FromForm(Name = "new")] string? newPassword) =>
-    await ChangePasswordAsync(context, users, oldPassword, newPassword) switch
+    await ChangePasswordAsync(context, Users(context), oldPassword, newPassword) switch
     {
         StatusCodes.Status204NoContent => Results.Redirect("/password?msg=Password+changed"),
         StatusCodes.Status401Unauthorized => Results.Redirect("/?err=Sign+in+first"),
@@ -152,7 +150,7 @@ app.MapGet("/ticket", async (HttpContext context) =>
 
 // ---- JSON API (a contract for scripted checks: keep it stable) ----
 app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
-    await SignInAsync(context, users, body.User, body.Password)
+    await SignInAsync(context, Users(context), body.User, body.Password)
         ? Results.Ok(new JsonObject { ["user"] = body.User })
         : Results.Json(new JsonObject { ["error"] = "wrong user or password" }, statusCode: StatusCodes.Status401Unauthorized));
 
@@ -225,7 +223,7 @@ app.MapPost("/api/sessions/revoke-others", async (HttpContext context) =>
 });
 
 app.MapPost("/api/password", async (HttpContext context, PasswordRequest body) =>
-    await ChangePasswordAsync(context, users, body.Old, body.New) switch
+    await ChangePasswordAsync(context, Users(context), body.Old, body.New) switch
     {
         StatusCodes.Status204NoContent => Results.NoContent(),
         StatusCodes.Status401Unauthorized => Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized),
@@ -233,6 +231,8 @@ app.MapPost("/api/password", async (HttpContext context, PasswordRequest body) =
     });
 
 app.Run();
+
+static DemoUsers Users(HttpContext context) => context.RequestServices.GetRequiredService<DemoUsers>();
 
 static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
