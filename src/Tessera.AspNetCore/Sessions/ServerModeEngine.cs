@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +26,8 @@ internal sealed class ServerModeEngine : ISessionEngine
 
     public ILogger Logger { get; }
 
+    public bool CookieHasMaxAge => _options.MaxAge is not null;
+
     public bool HasCookie(HttpRequest request) =>
         request.Cookies.ContainsKey(_options.CookieName) || (_legacy?.HasCookie(request) ?? false);
 
@@ -45,7 +46,7 @@ internal sealed class ServerModeEngine : ISessionEngine
 
             if (session.Verdict == SessionLoadVerdict.Loaded || _legacy is null)
             {
-                return new ServerRequestSession(_manager, this, session, hadCookie: true);
+                return new ServerRequestSession(_manager, this, session, hadCookie: true, requestCookie: value);
             }
         }
 

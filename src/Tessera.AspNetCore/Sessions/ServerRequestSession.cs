@@ -11,14 +11,16 @@ internal sealed class ServerRequestSession : RequestSession
     private readonly SessionManager _manager;
     private readonly ServerModeEngine _engine;
     private readonly bool _hadCookie;
+    private readonly string? _requestCookie;
     private ServerSession _session;
 
-    public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie)
+    public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
         _manager = manager;
         _engine = engine;
         _session = session;
         _hadCookie = hadCookie;
+        _requestCookie = requestCookie;
     }
 
     public ServerSession Inner => _session;
@@ -145,6 +147,12 @@ internal sealed class ServerRequestSession : RequestSession
 
         if (result.CookieValue is { } value)
         {
+            // The same handle as the request's cookie needs no Set-Cookie unless Max-Age has to slide.
+            if (!_engine.CookieHasMaxAge && string.Equals(value, _requestCookie, StringComparison.Ordinal))
+            {
+                return;
+            }
+
             _engine.WriteCookie(response, value);
         }
         else if (result.ClearCookie && _hadCookie)

@@ -64,6 +64,20 @@ public sealed class SessionMiddlewareTests
     }
 
     [Fact]
+    public async Task SetString_ExistingServerSession_SavedWithoutNewSetCookie()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings());
+        var jar = new CookieJar();
+        using var first = await jar.PostAsync(app.Client, "/set/a/1");
+        var cookie = jar["tessera"];
+        using var second = await jar.PostAsync(app.Client, "/set/a/2");
+        using var get = await jar.GetAsync(app.Client, "/get/a");
+        Assert.Empty(CookieJar.SetCookies(second));
+        Assert.Equal(cookie, jar["tessera"]);
+        Assert.Equal("2", await get.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Bytes_NotUtf8_StoredAsBase64ObjectAndReadBack()
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings());
