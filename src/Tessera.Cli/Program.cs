@@ -7,6 +7,8 @@ var root = new RootCommand("Tessera: web sessions and authentication tickets (au
 {
     SecretCommand.Create(),
     TicketCommand.Create(),
+    CookieCommand.Create(),
+    StoreCommand.Create(),
 };
 
 return CliRunner.Run(root, args, Console.Out, Console.Error);
