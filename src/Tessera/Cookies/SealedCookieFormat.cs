@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Tessera.Cookies;
 
@@ -52,13 +54,14 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
 
     private readonly SealedCookieOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly byte[][] _keys;
     private readonly uint[] _keyIds;
     private readonly byte[][] _prks;
 
     /// <summary>Creates the format.</summary>
     /// <exception cref="ArgumentException">No keyring, a key that is not 32 bytes, or inconsistent timeouts.</exception>
-    public SealedCookieFormat(SealedCookieOptions options, TimeProvider? timeProvider = null)
+    public SealedCookieFormat(SealedCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Keyring is null)
@@ -86,6 +89,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         _prks = [.. _keys.Select(Prk)];
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -114,7 +118,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
-        return CookieMetrics.Record(ReadCore(cookieName, value, now));
+        return CookieMetrics.Record(_logger, ReadCore(cookieName, value, now));
     }
 
     private CookieReadResult ReadCore(string cookieName, string? value, DateTimeOffset now)
@@ -175,6 +179,11 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         }
 
         var reissue = _options.ReissueTime is { } reissueTime && now - renewed > reissueTime;
+        if (opened > 0)
+        {
+            CookieLog.OpenedWithOldKey(_logger, keyId);
+        }
+
         // Data and StoredData are one instance here: the format has no bookkeeping keys inside the dictionary.
         return CookieReadResult.Valid(FormatName, data, data, created, renewed, reissue, openedWithOldKey: opened > 0);
     }
