@@ -14,6 +14,7 @@ namespace Tessera.Benchmarks.Cookies;
 /// Protection's Protect+Unprotect of the same JSON runs in the same class for comparison.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 [SimpleJob(warmupCount: 3, iterationCount: 5)]
 public class CookieFormatBenchmarks
 {
