@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,6 +28,8 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private readonly int _commandTimeoutSeconds;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private static readonly object Configured = new();
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
     private readonly Lock _schemaGate = new();
     private volatile bool _schemaReady;
 
@@ -206,9 +209,16 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         try
         {
             connection.Open();
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = _connectionPragmas;
-            pragma.ExecuteNonQuery();
+
+            // Pooled connections keep their native handle and its settings: configure each handle once.
+            if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+            {
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = _connectionPragmas;
+                pragma.ExecuteNonQuery();
+                _configured.AddOrUpdate(handle, Configured);
+            }
+
             return connection;
         }
         catch
