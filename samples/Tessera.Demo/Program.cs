@@ -1,4 +1,277 @@
-var builder = WebApplication.CreateBuilder(args);
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Tessera.AspNetCore;
+using Tessera.Demo;
+using Tessera.Keys;
+
+// appsettings.json is read from beside the program; the database and the development secret go to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+// Zero configuration: without Tessera:Secrets, a development secret is generated once and kept beside the database.
+var devSecretFile = DevelopmentSecret.EnsureConfigured(builder.Configuration);
+builder.Services.AddTessera();
+builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
+builder.Services.AddAntiforgery();
+builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
+    .AddAuthTkt(options => builder.Configuration.GetSection("AuthTkt").Bind(options));
+builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme).PostConfigure<TesseraKeyring>((options, keyring) =>
+{
+    if (options.Secrets.Count == 0)
+    {
+        // Without AuthTkt:Secrets, a secret derived from Tessera's: fine for the demo alone; share a real one with Apache.
+        options.Secrets.Add(Convert.ToHexStringLower(keyring.Keyring.DeriveKey(0, "tessera-demo/auth_tkt")));
+    }
+});
+builder.Services.AddAuthorization();
+
+builder.Services.AddSingleton(sp => new DemoUsers(
+    builder.Configuration.GetSection("Demo:Users").Get<Dictionary<string, string>>() ?? [],
+    sp.GetRequiredService<TesseraKeyring>().Keyring.DeriveKey(0, "tessera-demo/check-value")));
+builder.Services.AddSingleton<ITesseraCheckValueProvider, DemoCheckValues>();
+
 var app = builder.Build();
-app.MapGet("/", () => "Tessera demo: under construction.");
+if (devSecretFile is not null)
+{
+    app.Logger.LogWarning("No Tessera:Secrets configured: using the development secret in {File}. Production must configure Tessera:Secrets (run 'tessera secret').", devSecretFile);
+}
+
+app.UseTessera();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealthChecks("/health");
+app.MapAuthTktRefresh();
+app.MapAuthTktRemoval();
+
+// ---- HTML pages ----
+app.MapGet("/", (HttpContext context, IAntiforgery af, string? msg, string? err) =>
+    Html(Pages.Home(context, af, context.GetTesseraSession(), msg ?? err, err is not null)));
+
+app.MapPost("/login", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? user, [Microsoft.AspNetCore.Mvc.FromForm] string? password) =>
+    await SignInAsync(context, Users(context), user, password) ? Results.Redirect("/?msg=Signed+in") : Results.Redirect("/?err=Wrong+user+or+password"));
+
+app.MapPost("/logout", async (HttpContext context) =>
+{
+    await SignOutAsync(context);
+    return Results.Redirect("/?msg=Signed+out");
+});
+
+app.MapPost("/logout-everywhere", async (HttpContext context) =>
+{
+    var session = context.GetTesseraSession();
+    if (session.UserId is not null)
+    {
+        await session.RevokeAllAsync(context.RequestAborted);
+    }
+
+    await SignOutAsync(context);
+    return Results.Redirect("/?msg=Signed+out+everywhere");
+});
+
+app.MapPost("/data", (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? key, [Microsoft.AspNetCore.Mvc.FromForm] string? value) =>
+{
+    if (string.IsNullOrEmpty(key))
+    {
+        return Results.Redirect("/?err=A+key+is+required");
+    }
+
+    context.GetTesseraSession().SetValue(key, JsonValue.Create(value ?? ""));
+    return Results.Redirect("/?msg=Saved");
+});
+
+app.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? msg) =>
+{
+    var session = context.GetTesseraSession();
+    return session.UserId is { } user
+        ? Html(Pages.Sessions(context, af, user, await session.ListUserSessionsAsync(context.RequestAborted), msg))
+        : Results.Redirect("/?err=Sign+in+first");
+});
+
+app.MapPost("/sessions/revoke", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? id) =>
+{
+    var session = context.GetTesseraSession();
+    if (session.UserId is null)
+    {
+        return Results.Redirect("/?err=Sign+in+first");
+    }
+
+    var revoked = id is not null && await session.RevokeAsync(id, context.RequestAborted);
+    return Results.Redirect(revoked ? "/sessions?msg=Revoked" : "/sessions?msg=Nothing+revoked");
+});
+
+app.MapPost("/sessions/revoke-others", async (HttpContext context) =>
+{
+    var session = context.GetTesseraSession();
+    if (session.UserId is null)
+    {
+        return Results.Redirect("/?err=Sign+in+first");
+    }
+
+    var n = await session.RevokeOthersAsync(context.RequestAborted);
+    return Results.Redirect($"/sessions?msg=Revoked+{n}");
+});
+
+app.MapGet("/password", (HttpContext context, IAntiforgery af, string? msg, string? err) =>
+    context.GetTesseraSession().UserId is { } user ? Html(Pages.Password(context, af, user, msg ?? err, err is not null)) : Results.Redirect("/?err=Sign+in+first"));
+
+app.MapPost("/password", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm(Name = "old")] string? oldPassword, [Microsoft.AspNetCore.Mvc.FromForm(Name = "new")] string? newPassword) =>
+    await ChangePasswordAsync(context, Users(context), oldPassword, newPassword) switch
+    {
+        StatusCodes.Status204NoContent => Results.Redirect("/password?msg=Password+changed"),
+        StatusCodes.Status401Unauthorized => Results.Redirect("/?err=Sign+in+first"),
+        _ => Results.Redirect("/password?err=Wrong+current+password+or+empty+new+one"),
+    });
+
+app.MapGet("/ticket", async (HttpContext context) =>
+{
+    var session = context.GetTesseraSession();
+    if (session.UserId is not { } user)
+    {
+        return Results.Redirect("/?err=Sign+in+first");
+    }
+
+    var result = await context.AuthenticateAsync(AuthTktDefaults.AuthenticationScheme);
+    var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AuthTktOptions>>().Get(AuthTktDefaults.AuthenticationScheme);
+    context.Request.Cookies.TryGetValue(options.CookieName, out var cookie);
+    JsonObject? fields = result.Succeeded
+        ? new JsonObject
+        {
+            ["user"] = result.Principal!.FindFirstValue(ClaimTypes.NameIdentifier),
+            ["tokens"] = new JsonArray([.. result.Principal!.FindAll(ClaimTypes.Role).Select(c => (JsonNode?)JsonValue.Create(c.Value))]),
+            ["user_data"] = result.Principal!.FindFirstValue(AuthTktDefaults.UserDataClaimType),
+        }
+        : null;
+    return Html(Pages.Ticket(user, result.Succeeded ? cookie : null, fields));
+});
+
+// ---- JSON API (a contract for scripted checks: keep it stable) ----
+app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
+    await SignInAsync(context, Users(context), body.User, body.Password)
+        ? Results.Ok(new JsonObject { ["user"] = body.User })
+        : Results.Json(new JsonObject { ["error"] = "wrong user or password" }, statusCode: StatusCodes.Status401Unauthorized));
+
+app.MapPost("/api/logout", async (HttpContext context) =>
+{
+    await SignOutAsync(context);
+    return Results.NoContent();
+});
+
+app.MapGet("/api/session", (HttpContext context) =>
+{
+    var session = context.GetTesseraSession();
+    var data = new JsonObject();
+    foreach (var key in session.Keys)
+    {
+        session.TryGetValue(key, out var value);
+        data[key] = value?.DeepClone();
+    }
+
+    return Results.Json(new JsonObject { ["user"] = session.UserId, ["data"] = data });
+});
+
+app.MapPut("/api/session/data/{key}", async (HttpContext context, string key) =>
+{
+    JsonNode? value;
+    try
+    {
+        value = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+    }
+    catch (System.Text.Json.JsonException)
+    {
+        return Results.Json(new JsonObject { ["error"] = "the body must be a JSON value" }, statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    context.GetTesseraSession().SetValue(key, value);
+    return Results.NoContent();
+});
+
+app.MapGet("/api/sessions", async (HttpContext context) =>
+{
+    var session = context.GetTesseraSession();
+    if (session.UserId is null)
+    {
+        return Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    var list = new JsonArray();
+    foreach (var s in await session.ListUserSessionsAsync(context.RequestAborted))
+    {
+        list.Add(new JsonObject
+        {
+            ["id"] = s.Id,
+            ["current"] = s.Current,
+            ["created"] = s.Created,
+            ["last_seen"] = s.LastSeen,
+            ["ip"] = s.Ip,
+            ["user_agent"] = s.UserAgent,
+        });
+    }
+
+    return Results.Json(list);
+});
+
+app.MapPost("/api/sessions/revoke-others", async (HttpContext context) =>
+{
+    var session = context.GetTesseraSession();
+    return session.UserId is null
+        ? Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized)
+        : Results.Json(new JsonObject { ["revoked"] = await session.RevokeOthersAsync(context.RequestAborted) });
+});
+
+app.MapPost("/api/password", async (HttpContext context, PasswordRequest body) =>
+    await ChangePasswordAsync(context, Users(context), body.Old, body.New) switch
+    {
+        StatusCodes.Status204NoContent => Results.NoContent(),
+        StatusCodes.Status401Unauthorized => Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized),
+        _ => Results.Json(new JsonObject { ["error"] = "wrong current password or empty new one" }, statusCode: StatusCodes.Status403Forbidden),
+    });
+
 app.Run();
+
+static DemoUsers Users(HttpContext context) => context.RequestServices.GetRequiredService<DemoUsers>();
+
+static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
+
+static async Task<bool> SignInAsync(HttpContext context, DemoUsers users, string? user, string? password)
+{
+    if (!users.Verify(user, password))
+    {
+        return false;
+    }
+
+    await context.GetTesseraSession().SignInAsync(user!, users.CheckValue(user!), context.RequestAborted);
+    var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user!), new Claim(ClaimTypes.Role, "demo")], AuthTktDefaults.AuthenticationScheme);
+    await context.SignInAsync(AuthTktDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+    return true;
+}
+
+static async Task SignOutAsync(HttpContext context)
+{
+    await context.GetTesseraSession().SignOutAsync(context.RequestAborted);
+    await context.SignOutAsync(AuthTktDefaults.AuthenticationScheme);
+}
+
+static async Task<int> ChangePasswordAsync(HttpContext context, DemoUsers users, string? oldPassword, string? newPassword)
+{
+    var session = context.GetTesseraSession();
+    if (session.UserId is not { } user)
+    {
+        return StatusCodes.Status401Unauthorized;
+    }
+
+    if (oldPassword is null || newPassword is null || users.ChangePassword(user, oldPassword, newPassword) is not { } checkValue)
+    {
+        return StatusCodes.Status403Forbidden;
+    }
+
+    // The new check value fails every other session of the user at its next request; this one keeps its login.
+    await session.KeepLoginAsync(checkValue, context.RequestAborted);
+    return StatusCodes.Status204NoContent;
+}
+
+/// <summary>The entry point, public so tests can start the demo with WebApplicationFactory.</summary>
+public partial class Program;

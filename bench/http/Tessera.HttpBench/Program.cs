@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Tessera.AspNetCore;
+
+// One small Kestrel app per benchmark case, chosen by the first argument; bench/http/run.sh drives each with wrk.
+//   GET /init  creates the session (or signs in) and answers with its cookie
+//   GET /work  reads and writes the session (session cases) or reads the login (auth cases)
+//   GET /plain touches nothing
+var mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Tessera.HttpBench <mode> --urls http://127.0.0.1:PORT");
+var builder = WebApplication.CreateBuilder(args[1..]);
+builder.Logging.ClearProviders();
+var secret = Convert.ToHexStringLower(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
+var dataDir = Path.Combine(Path.GetTempPath(), "tessera-httpbench-" + Environment.ProcessId);
+
+switch (mode)
+{
+    case "bare":
+        break;
+    case "aspnet-session":
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddSession(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
+        break;
+    case "tessera-cookie":
+    case "tessera-memory":
+    case "tessera-sqlite":
+    case "tessera-untouched":
+        Directory.CreateDirectory(dataDir);
+        builder.Services.AddTessera(o =>
+        {
+            o.Secrets.Add(secret);
+            o.Secure = false;
+            o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
+            o.Store.Provider = mode == "tessera-sqlite" ? TesseraStoreProvider.Sqlite : TesseraStoreProvider.Memory;
+            o.Store.ConnectionString = mode == "tessera-sqlite" ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
+        });
+        break;
+    case "authtkt":
+        builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme).AddAuthTkt(o =>
+        {
+            o.Secrets.Add(secret);
+            o.Secure = false;
+            o.IgnoreIp = true;
+        });
+        builder.Services.AddAuthorization();
+        break;
+    case "cookie-auth":
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
+        builder.Services.AddAuthorization();
+        break;
+    default:
+        throw new ArgumentException($"unknown mode '{mode}'");
+}
+
+var app = builder.Build();
+var session = mode is "aspnet-session" or "tessera-cookie" or "tessera-memory" or "tessera-sqlite" or "tessera-untouched";
+var auth = mode is "authtkt" or "cookie-auth";
+if (mode == "aspnet-session")
+{
+    app.UseSession();
+}
+else if (session)
+{
+    app.UseTessera();
+}
+
+if (auth)
+{
+    app.UseAuthentication();
+}
+
+app.MapGet("/plain", () => "ok");
+if (session)
+{
+    app.MapGet("/init", async (HttpContext c) =>
+    {
+        await c.Session.LoadAsync();
+        c.Session.SetInt32("n", 0);
+        c.Session.SetString("user", "bench-user");
+        return "ok";
+    });
+    app.MapGet("/work", async (HttpContext c) =>
+    {
+        await c.Session.LoadAsync();
+        var n = c.Session.GetInt32("n") ?? 0;
+        c.Session.SetInt32("n", n + 1);
+        return "ok";
+    });
+}
+else if (auth)
+{
+    app.MapGet("/init", async (HttpContext c) =>
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "bench-user"), new Claim(ClaimTypes.Name, "bench-user"), new Claim(ClaimTypes.Role, "staff")], "bench");
+        await c.SignInAsync(new ClaimsPrincipal(identity));
+        return "ok";
+    });
+    app.MapGet("/work", (HttpContext c) => c.User.Identity?.IsAuthenticated == true ? Results.Text(c.User.Identity.Name) : Results.Unauthorized());
+}
+else
+{
+    app.MapGet("/work", () => "ok");
+}
+
+app.Lifetime.ApplicationStopped.Register(() =>
+{
+    try
+    {
+        Directory.Delete(dataDir, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+    catch (UnauthorizedAccessException)
+    {
+    }
+});
+app.Run();

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# bench/http/run.sh - HTTP load comparison on 127.0.0.1, same run, same machine.
+# Starts bench/http/Tessera.HttpBench once per case and drives it with wrk; reports requests/s and server CPU
+# microseconds per request (utime+stime from /proc/PID/stat, before/after) as ratios to the bare endpoint.
+# Usage: bench/http/run.sh [seconds-per-case (default 10)] [> table.md]
+set -euo pipefail
+cd "$(dirname "$0")"
+HERE=$(pwd)
+DURATION=${1:-8}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+SESSIONS=${BENCH_SESSIONS:-128}
+command -v wrk >/dev/null || { echo "run.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+dotnet build Tessera.HttpBench/Tessera.HttpBench.csproj -c Release -nologo -v quiet >&2
+DLL="$HERE/Tessera.HttpBench/bin/Release/net10.0/Tessera.HttpBench.dll"
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+TICKS=$(getconf CLK_TCK)
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run_case NAME MODE PATH COOKIES(yes|no)
+run_case() {
+  local name=$1 mode=$2 path=$3 want_cookies=$4 port url
+  port=$(free_port); url="http://127.0.0.1:$port"
+  (cd "$TMP" && exec dotnet "$DLL" "$mode" --urls "$url") >"$TMP/$mode.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 100); do curl -fs "$url/plain" >/dev/null 2>&1 && break; sleep 0.1; done
+  : >"$TMP/cookies"
+  if [ "$want_cookies" = yes ]; then
+    for _ in $(seq 1 "$SESSIONS"); do
+      curl -fs -D - -o /dev/null "$url/init" | tr -d '\r' | awk -F': ' 'tolower($1)=="set-cookie"{split($2,a,";"); printf "%s; ", a[1]} END{print ""}' >>"$TMP/cookies"
+    done
+    [ -s "$TMP/cookies" ] && grep -q = "$TMP/cookies" || { echo "run.sh: $name: /init set no cookie" >&2; exit 1; }
+  fi
+  export BENCH_COOKIES="$TMP/cookies" BENCH_PATH="$path"
+  wrk -t1 -c"$CONNECTIONS" -d2s -s cookies.lua "$url" >/dev/null   # warm-up (JIT, tiering, caches)
+  local before after out reqs rps errors
+  before=$(cpu_ticks "$PID")
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s cookies.lua "$url")
+  after=$(cpu_ticks "$PID")
+  reqs=$(echo "$out" | awk '/requests in/{print $1}')
+  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+  errors=$(echo "$out" | awk '/Non-2xx/{print $NF}')
+  echo "$name $rps $(( (after - before) * 1000000 / TICKS )) $reqs ${errors:-0}" >>"$TMP/results"
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+  echo "run.sh: $name: $rps req/s" >&2
+}
+
+# Two rounds, interleaved, so a burst of load from other processes on this shared machine hits every case alike;
+# each case reports its better round (highest requests/s, with that round's CPU per request).
+for round in 1 2; do
+  run_case bare bare /work no
+  run_case untouched-no-cookie tessera-untouched /plain no
+  run_case untouched-with-cookie tessera-untouched /plain yes
+  run_case aspnet-session aspnet-session /work yes
+  run_case tessera-cookie tessera-cookie /work yes
+  run_case tessera-server-memory tessera-memory /work yes
+  run_case tessera-server-sqlite tessera-sqlite /work yes
+  run_case cookie-auth cookie-auth /work yes
+  run_case authtkt authtkt /work yes
+done
+
+/usr/bin/python3 - "$TMP/results" "$DURATION" "$CONNECTIONS" "$(dotnet --version)" <<'PY'
+import sys, datetime, platform, os
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+data = {}
+for r in rows:
+    d = dict(rps=float(r[1]), cpu_us=int(r[2]), reqs=int(r[3]), errors=int(r[4]))
+    if r[0] not in data or d["rps"] > data[r[0]]["rps"]:
+        data[r[0]] = d
+for d in data.values():
+    d["us_per_req"] = d["cpu_us"] / max(d["reqs"], 1)
+bare = data["bare"]
+cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(" :\t") if os.path.exists("/proc/cpuinfo") else platform.processor()
+print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {cpu}, {os.cpu_count()} cores, shared (other builds ran concurrently); "
+      f"wrk -t1 -c{sys.argv[3]} -d{sys.argv[2]}s on 127.0.0.1, server and wrk on the same machine; .NET SDK {sys.argv[4]}, Release, server GC")
+print()
+print("| case | requests/s | × bare | server CPU µs/request | × bare | non-2xx |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
+for name, d in data.items():
+    print(f"| {name} | {d['rps']:.0f} | {d['rps']/bare['rps']:.2f} | {d['us_per_req']:.1f} | {d['us_per_req']/bare['us_per_req']:.2f} | {d['errors']} |")
+print()
+def ratio(a, b): return data[a]["rps"] / data[b]["rps"]
+print("Goals (throughput ratios):")
+print(f"- Tessera cookie mode / ASP.NET Core session: {ratio('tessera-cookie','aspnet-session'):.2f}× (goal ≥ 1.5×)")
+print(f"- Tessera server mode (memory) / ASP.NET Core session: {ratio('tessera-server-memory','aspnet-session'):.2f}× (goal ≥ 1.5×)")
+print(f"- Tessera server mode (SQLite) / ASP.NET Core session: {ratio('tessera-server-sqlite','aspnet-session'):.2f}×")
+print(f"- request not touching the session (no cookie) / bare: {ratio('untouched-no-cookie','bare'):.3f}× (goal ≥ 0.95×)")
+print(f"- request not touching the session (with a session cookie) / bare: {ratio('untouched-with-cookie','bare'):.3f}×")
+print(f"- auth_tkt scheme / built-in cookie authentication: {ratio('authtkt','cookie-auth'):.2f}× (goal ≥ 1.5×)")
+def cpu(a, b): return data[b]["us_per_req"] / data[a]["us_per_req"]
+print()
+print("Same comparisons by server CPU per request (less sensitive to other load on the machine; >1 means cheaper):")
+print(f"- Tessera cookie mode vs ASP.NET Core session: {cpu('tessera-cookie','aspnet-session'):.2f}×")
+print(f"- Tessera server mode (memory) vs ASP.NET Core session: {cpu('tessera-server-memory','aspnet-session'):.2f}×")
+print(f"- request not touching the session (no cookie) vs bare: {cpu('untouched-no-cookie','bare'):.3f}×")
+print(f"- auth_tkt scheme vs built-in cookie authentication: {cpu('authtkt','cookie-auth'):.2f}×")
+PY

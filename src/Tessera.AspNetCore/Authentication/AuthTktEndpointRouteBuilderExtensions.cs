@@ -1,0 +1,71 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// plone.session's ticket upkeep, the ASP.NET way: a refresh endpoint that re-issues the ticket when due and paces
+/// browsers with <c>Cache-Control: max-age</c> (plus a tiny script that polls it while the user is active), and a
+/// removal endpoint that clears the ticket (so one sign-out page can clear the login on several domains, e.g. with
+/// an <c>&lt;img src="https://other.example/_authtkt/remove"&gt;</c> per domain).
+/// </summary>
+public static class AuthTktEndpointRouteBuilderExtensions
+{
+    private const string Script = """
+        (function(){var u=document.currentScript&&document.currentScript.dataset.refresh||"__PATH__",n=__SECONDS__*1000,last=0,active=false;
+        function poll(){if(!active||Date.now()-last<n)return;active=false;last=Date.now();fetch(u,{credentials:"same-origin"}).catch(function(){});}
+        ["mousemove","keydown","scroll","touchstart"].forEach(function(e){addEventListener(e,function(){active=true;},{passive:true});});
+        setInterval(poll,Math.min(n,60000));})();
+        """;
+
+    /// <summary>
+    /// Maps <c>GET {pattern}</c>: 204 when the ticket is valid (re-issued in a Set-Cookie when due), 401 otherwise; the
+    /// answer carries <c>Cache-Control: private, max-age=</c><see cref="AuthTktOptions.RefreshInterval"/>. Also maps
+    /// <c>GET {pattern}.js</c>, a script that calls it at that pace while the user is active (for short timeouts).
+    /// </summary>
+    /// <returns>The route builder, for chaining.</returns>
+    public static IEndpointRouteBuilder MapAuthTktRefresh(this IEndpointRouteBuilder endpoints, string pattern = AuthTktDefaults.RefreshPath, string scheme = AuthTktDefaults.AuthenticationScheme)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet(pattern, async (HttpContext context) =>
+        {
+            var options = context.RequestServices.GetRequiredService<IOptionsMonitor<AuthTktOptions>>().Get(scheme);
+            var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                context.Response.Headers.CacheControl = "no-store";
+                return Results.Unauthorized();
+            }
+
+            context.Response.Headers.CacheControl = "private, max-age=" + ((long)options.EffectiveRefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Results.NoContent();
+        });
+        endpoints.MapGet(pattern + ".js", (HttpContext context) =>
+        {
+            var options = context.RequestServices.GetRequiredService<IOptionsMonitor<AuthTktOptions>>().Get(scheme);
+            var seconds = ((long)options.EffectiveRefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(Script.Replace("__PATH__", pattern, StringComparison.Ordinal).Replace("__SECONDS__", seconds, StringComparison.Ordinal), "text/javascript");
+        });
+        return endpoints;
+    }
+
+    /// <summary>Maps <c>GET</c> and <c>POST {pattern}</c>: clears the ticket cookie and answers 204 (never cached).</summary>
+    /// <returns>The route builder, for chaining.</returns>
+    public static IEndpointRouteBuilder MapAuthTktRemoval(this IEndpointRouteBuilder endpoints, string pattern = AuthTktDefaults.RemovalPath, string scheme = AuthTktDefaults.AuthenticationScheme)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], async (HttpContext context) =>
+        {
+            await context.SignOutAsync(scheme).ConfigureAwait(false);
+            context.Response.Headers.CacheControl = "no-store";
+            return Results.NoContent();
+        }).DisableAntiforgery();
+        return endpoints;
+    }
+}

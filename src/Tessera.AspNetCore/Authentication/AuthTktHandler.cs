@@ -1,0 +1,140 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Tickets;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// Reads auth_tkt tickets into a <see cref="ClaimsPrincipal"/> (user id as NameIdentifier and Name, one Role claim per
+/// token, the user data as <see cref="AuthTktDefaults.UserDataClaimType"/>) and issues, refreshes and clears them, so a
+/// .NET application and an Apache mod_auth_tkt site share one login.
+/// </summary>
+public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
+{
+    private static readonly ConditionalWeakTable<AuthTktOptions, TicketPair> Tickets = [];
+
+    /// <summary>Created by the authentication system.</summary>
+    public AuthTktHandler(IOptionsMonitor<AuthTktOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : base(options, logger, encoder)
+    {
+    }
+
+    private TicketPair Pair => Tickets.GetValue(Options, static o =>
+    {
+        var ticketOptions = o.ToTicketOptions();
+        var time = o.TimeProvider ?? TimeProvider.System;
+        return new TicketPair(new TicketIssuer(ticketOptions, time), new TicketValidator(ticketOptions, time));
+    });
+
+    private CookieSettings Cookie => new(Options.CookiePath, Options.CookieDomain, Options.Secure, Options.HttpOnly, Options.SameSite);
+
+    /// <summary>Validates the request's ticket; re-issues it when it is due for refresh.</summary>
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Cookie;
+        if (string.IsNullOrEmpty(header) || !HasOurCookie(header))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var verdict = Pair.Validator.ValidateCookieHeader(header, ClientIp(Context));
+        if (!verdict.IsValid)
+        {
+            var reason = verdict.Reason.ToString();
+            Log.TicketRejected(Logger, reason);
+            TesseraHttpMetrics.TicketsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            return Task.FromResult(AuthenticateResult.Fail("The auth_tkt ticket was not accepted."));
+        }
+
+        if (verdict.RefreshCookieValue is { } refreshed && !Response.HasStarted)
+        {
+            CookieHeader.Append(Response, Options.CookieName, refreshed, Cookie, maxAge: null);
+            TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "refresh"));
+            Log.TicketRefreshed(Logger);
+            Context.Items[RefreshedKey] = true;
+        }
+
+        var ticket = verdict.Ticket!;
+        var identity = new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, ticket.UserId, ClaimValueTypes.String, ClaimsIssuer));
+        identity.AddClaim(new Claim(ClaimTypes.Name, ticket.UserId, ClaimValueTypes.String, ClaimsIssuer));
+        foreach (var token in ticket.Tokens)
+        {
+            if (token.Length > 0)
+            {
+                identity.AddClaim(new Claim(ClaimTypes.Role, token, ClaimValueTypes.String, ClaimsIssuer));
+            }
+        }
+
+        identity.AddClaim(new Claim(AuthTktDefaults.UserDataClaimType, ticket.UserData, ClaimValueTypes.String, ClaimsIssuer));
+        var properties = new AuthenticationProperties { IssuedUtc = ticket.IssuedAt };
+        if (ticket.IssuedAt is { } issued && Options.Timeout > TimeSpan.Zero)
+        {
+            properties.ExpiresUtc = issued + Options.Timeout;
+        }
+
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, Scheme.Name)));
+    }
+
+    /// <summary>Issues a ticket for <paramref name="user"/>: NameIdentifier (or Name) as user id, Role claims as tokens, the user data claim as user data.</summary>
+    protected override Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var userId = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name
+            ?? throw new InvalidOperationException("The principal to sign in has no NameIdentifier or Name claim: add one with the user id.");
+        var ticket = new AuthTicket
+        {
+            UserId = userId,
+            Tokens = [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)],
+            UserData = user.FindFirst(AuthTktDefaults.UserDataClaimType)?.Value ?? string.Empty,
+            ClientIp = ClientIp(Context),
+        };
+        var value = Pair.Issuer.IssueCookieValue(ticket);
+        TimeSpan? maxAge = properties?.IsPersistent == true && Options.Timeout > TimeSpan.Zero ? Options.Timeout : null;
+        CookieHeader.Append(Response, Options.CookieName, value, Cookie, maxAge);
+        TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "sign-in"));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Clears the ticket cookie.</summary>
+    protected override Task HandleSignOutAsync(AuthenticationProperties? properties)
+    {
+        CookieHeader.Delete(Response, Options.CookieName, Cookie);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>401, or a redirect to <see cref="AuthTktOptions.LoginPath"/> with <c>back=</c> the original URL.</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (Options.LoginPath is { } login)
+        {
+            var back = properties?.RedirectUri ?? (Request.PathBase + Request.Path + Request.QueryString).ToString();
+            Response.Redirect(login + (login.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "back=" + Uri.EscapeDataString(back));
+            return Task.CompletedTask;
+        }
+
+        return base.HandleChallengeAsync(properties!);
+    }
+
+    /// <summary>The key under <see cref="HttpContext.Items"/> set when this request's ticket was re-issued.</summary>
+    internal const string RefreshedKey = "Tessera.AuthTkt.Refreshed";
+
+    internal static IPAddress? ClientIp(HttpContext context)
+    {
+        var ip = context.Connection.RemoteIpAddress;
+        return ip is { IsIPv4MappedToIPv6: true } ? ip.MapToIPv4() : ip;
+    }
+
+    private bool HasOurCookie(string header) =>
+        header.StartsWith(Options.CookieName + "=", StringComparison.Ordinal)
+        || header.Contains(" " + Options.CookieName + "=", StringComparison.Ordinal)
+        || header.Contains(";" + Options.CookieName + "=", StringComparison.Ordinal);
+
+    private sealed record TicketPair(TicketIssuer Issuer, TicketValidator Validator);
+}

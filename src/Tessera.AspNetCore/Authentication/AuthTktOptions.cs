@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Tessera.Tickets;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// The auth_tkt scheme's settings: the ticket (Apache mod_auth_tkt's <c>TKTAuth*</c> directives) and its cookie.
+/// Bind them from configuration (e.g. an <c>AuthTkt</c> section) or set them in code.
+/// </summary>
+public sealed class AuthTktOptions : AuthenticationSchemeOptions
+{
+    /// <summary>
+    /// The shared secrets, newest first, as the text of Apache's <c>TKTAuthSecret</c> (used as UTF-8 bytes, exactly as
+    /// the module and plone do). The first signs; every one verifies, so rotating is adding a new first secret.
+    /// </summary>
+    /// <value>The default is empty, which the scheme refuses at first use.</value>
+    public IList<string> Secrets { get; } = [];
+
+    /// <summary>The digest (<c>TKTAuthDigestType</c>: Md5, Sha256, Sha512; or plone's HmacSha256).</summary>
+    /// <value>The default is <see cref="TicketScheme.Sha512"/>.</value>
+    public TicketScheme Scheme { get; set; } = TicketScheme.Sha512;
+
+    /// <summary>How long a ticket lives after it was issued (<c>TKTAuthTimeout</c>).</summary>
+    /// <value>The default is 2 hours.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>The fraction of <see cref="Timeout"/> left below which a ticket is re-issued (<c>TKTAuthTimeoutRefresh</c>).</summary>
+    /// <value>The default is 0.5.</value>
+    public double RefreshFraction { get; set; } = 0.5;
+
+    /// <summary>Whether tickets are not bound to the client IPv4 address (<c>TKTAuthIgnoreIP on</c>).</summary>
+    /// <value>The default is <see langword="false"/>: bound, as Apache's default. Behind a proxy, set it (or forward the client address).</value>
+    public bool IgnoreIp { get; set; }
+
+    /// <summary>Tokens of which a ticket needs one (<c>TKTAuthToken</c>).</summary>
+    /// <value>The default is none.</value>
+    public IList<string> RequiredTokens { get; } = [];
+
+    /// <summary>The cookie name (<c>TKTAuthCookieName</c>; plone uses <c>__ac</c>).</summary>
+    /// <value>The default is <c>auth_tkt</c>.</value>
+    public string CookieName { get; set; } = "auth_tkt";
+
+    /// <summary>The cookie's Domain (<c>TKTAuthDomain</c>), e.g. <c>.example.com</c> to share the login across subdomains.</summary>
+    /// <value>The default is <see langword="null"/>: host-only.</value>
+    public string? CookieDomain { get; set; }
+
+    /// <summary>The cookie's Path.</summary>
+    /// <value>The default is <c>/</c>.</value>
+    public string CookiePath { get; set; } = "/";
+
+    /// <summary>Whether the cookie carries Secure (<c>TKTAuthCookieSecure</c>).</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool Secure { get; set; } = true;
+
+    /// <summary>Whether the cookie carries HttpOnly.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool HttpOnly { get; set; } = true;
+
+    /// <summary>The cookie's SameSite.</summary>
+    /// <value>The default is <see cref="SameSiteMode.Lax"/>.</value>
+    public SameSiteMode SameSite { get; set; } = SameSiteMode.Lax;
+
+    /// <summary>
+    /// How long browsers may cache the refresh endpoint's answer (its <c>Cache-Control: max-age</c>), which paces how
+    /// often they come back to refresh the ticket.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: half the refresh window, <c>Timeout × RefreshFraction / 2</c> (30 minutes by default).</value>
+    public TimeSpan? RefreshInterval { get; set; }
+
+    /// <summary>Where to send an unauthenticated browser (with <c>?back=</c> the original URL), as <c>TKTAuthLoginURL</c>.</summary>
+    /// <value>The default is <see langword="null"/>: a challenge answers 401.</value>
+    public string? LoginPath { get; set; }
+
+    /// <summary>The effective refresh interval.</summary>
+    internal TimeSpan EffectiveRefreshInterval =>
+        RefreshInterval ?? TimeSpan.FromSeconds(Math.Max(1, Timeout.TotalSeconds * RefreshFraction / 2));
+
+    /// <summary>The ticket settings these options describe.</summary>
+    internal TicketOptions ToTicketOptions() => new()
+    {
+        Scheme = Scheme,
+        Secrets = [.. Secrets.Select(s => System.Text.Encoding.UTF8.GetBytes(s))],
+        Timeout = Timeout,
+        RefreshFraction = RefreshFraction,
+        IgnoreIp = IgnoreIp,
+        RequiredTokens = [.. RequiredTokens],
+        CookieName = CookieName,
+    };
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (Secrets.Count == 0)
+        {
+            throw new InvalidOperationException("AuthTktOptions.Secrets is empty: set the shared auth_tkt secret (Apache's TKTAuthSecret), e.g. AuthTkt:Secrets:0.");
+        }
+
+        if (Secrets.Any(s => System.Text.Encoding.UTF8.GetByteCount(s) < TicketOptions.MinimumSecretLength))
+        {
+            throw new InvalidOperationException($"An auth_tkt secret is shorter than {TicketOptions.MinimumSecretLength} bytes: use a long random secret (the same on Apache).");
+        }
+
+        if (Timeout < TimeSpan.Zero || RefreshFraction is < 0 or > 1)
+        {
+            throw new InvalidOperationException("AuthTktOptions: Timeout must be zero (never) or positive and RefreshFraction between 0 and 1.");
+        }
+
+        if (string.IsNullOrEmpty(CookieName) || !CookieHeader.IsCookieValue(CookieName) || CookieName.Contains('=', StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("AuthTktOptions.CookieName must be a cookie name such as 'auth_tkt'.");
+        }
+    }
+}

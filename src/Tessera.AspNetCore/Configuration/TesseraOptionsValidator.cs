@@ -1,0 +1,167 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Tessera.Keys;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// Checks <see cref="TesseraOptions"/> at start-up; every failure says which configuration key to set and how.
+/// </summary>
+internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
+{
+    /// <summary>The shortest accepted secret, in bytes.</summary>
+    public const int MinimumSecretLength = 32;
+
+    public ValidateOptionsResult Validate(string? name, TesseraOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+
+        if (options.Secrets.Count == 0)
+        {
+            failures.Add("Tessera:Secrets is empty: configure at least one secret, newest first, as hex or base64 of "
+                + $"{MinimumSecretLength} random bytes ('tessera secret' prints one), e.g. the environment variable Tessera__Secrets__0=<secret>.");
+        }
+        else
+        {
+            for (var i = 0; i < options.Secrets.Count; i++)
+            {
+                try
+                {
+                    var length = Keyring.DecodeSecret(options.Secrets[i] ?? string.Empty, i).Length;
+                    if (length < MinimumSecretLength)
+                    {
+                        failures.Add($"Tessera:Secrets:{i} is {length} bytes: use at least {MinimumSecretLength} random bytes ('tessera secret' prints one).");
+                    }
+                }
+                catch (ArgumentException)
+                {
+                    failures.Add($"Tessera:Secrets:{i} is neither hex nor base64: write it as hex digits or base64 ('tessera secret' prints one).");
+                }
+            }
+        }
+
+        if (string.IsNullOrEmpty(options.CookieName) || !options.CookieName.All(IsTokenChar))
+        {
+            failures.Add("Tessera:CookieName must be a non-empty cookie name of letters, digits and !#$%&'*+-.^_`|~ (e.g. 'tessera').");
+        }
+
+        if (string.IsNullOrEmpty(options.CookiePath) || options.CookiePath[0] != '/' || options.CookiePath.Any(c => c is ';' or ',' || char.IsControl(c)))
+        {
+            failures.Add("Tessera:CookiePath must start with '/' and contain no ';' (e.g. '/').");
+        }
+
+        if (options.CookieDomain is { } domain && (domain.Length == 0 || domain.Any(c => c is ';' or ',' or ' ' || char.IsControl(c))))
+        {
+            failures.Add("Tessera:CookieDomain must be a host name such as 'example.com', or be left unset for a host-only cookie.");
+        }
+
+        if (options.SameSite == SameSiteMode.None && !options.Secure)
+        {
+            failures.Add("Tessera:SameSite is None while Tessera:Secure is false: browsers drop such cookies; set Tessera:Secure to true or use Lax.");
+        }
+
+        if (options.SameSite == SameSiteMode.Unspecified)
+        {
+            failures.Add("Tessera:SameSite must be Lax, Strict or None.");
+        }
+
+        if (options.IdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Tessera:IdleTimeout must be positive (e.g. 00:20:00 for 20 minutes).");
+        }
+
+        if (options.AbsoluteLifetime < options.IdleTimeout)
+        {
+            failures.Add("Tessera:AbsoluteLifetime must be at least Tessera:IdleTimeout (e.g. 12:00:00 for 12 hours).");
+        }
+
+        if (options.ReissueTime < TimeSpan.Zero || (options.IdleTimeout > TimeSpan.Zero && options.ReissueTime >= options.IdleTimeout))
+        {
+            failures.Add("Tessera:ReissueTime must be zero or more and shorter than Tessera:IdleTimeout (e.g. 00:01:00).");
+        }
+
+        if (options.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
+        {
+            failures.Add("Tessera:MaxAge must be positive, or unset for a browser-session cookie.");
+        }
+
+        if (!Enum.IsDefined(options.Mode))
+        {
+            failures.Add("Tessera:Mode must be Server or Cookie.");
+        }
+
+        if (options.Mode == TesseraMode.Server)
+        {
+            ValidateStore(options.Store, failures);
+        }
+
+        ValidateLegacy(options.Legacy, options.CookieName, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateStore(TesseraStoreOptions store, List<string> failures)
+    {
+        if (!Enum.IsDefined(store.Provider))
+        {
+            failures.Add("Tessera:Store:Provider must be one of Sqlite, Memory, File, PostgreSql, Redis.");
+            return;
+        }
+
+        if (store.Provider is TesseraStoreProvider.PostgreSql && string.IsNullOrWhiteSpace(store.ConnectionString))
+        {
+            failures.Add("Tessera:Store:ConnectionString is required for PostgreSql (e.g. 'Host=db;Username=tessera;Password=...;Database=tessera').");
+        }
+
+        if (store.Provider is TesseraStoreProvider.Redis && string.IsNullOrWhiteSpace(store.ConnectionString))
+        {
+            failures.Add("Tessera:Store:ConnectionString is required for Redis (e.g. 'redis.example:6379').");
+        }
+    }
+
+    private static void ValidateLegacy(TesseraLegacyOptions legacy, string cookieName, List<string> failures)
+    {
+        if (legacy.BeakerCookieName is not null)
+        {
+            if (legacy.BeakerCookieName.Length == 0 || legacy.BeakerCookieName == cookieName)
+            {
+                failures.Add("Tessera:Legacy:BeakerCookieName must be the Beaker site's cookie name (session.key, e.g. 'beaker.session.id') and differ from Tessera:CookieName.");
+            }
+
+            if (string.IsNullOrEmpty(legacy.BeakerValidateKey))
+            {
+                failures.Add("Tessera:Legacy:BeakerValidateKey is required when Tessera:Legacy:BeakerCookieName is set: copy session.validate_key from the Beaker site.");
+            }
+
+            if (legacy.BeakerCryptoType is not ("default" or "cryptography"))
+            {
+                failures.Add("Tessera:Legacy:BeakerCryptoType must be 'default' (AES-CTR) or 'cryptography' (AES-GCM), as session.crypto_type on the Beaker site.");
+            }
+        }
+
+        if (legacy.PyramidCookieName is not null)
+        {
+            if (legacy.PyramidCookieName.Length == 0 || legacy.PyramidCookieName == cookieName)
+            {
+                failures.Add("Tessera:Legacy:PyramidCookieName must be the Pyramid site's cookie name (e.g. 'session') and differ from Tessera:CookieName.");
+            }
+
+            var secretLength = -1;
+            try
+            {
+                secretLength = legacy.PyramidSecret is null ? -1 : Keyring.DecodeSecret(legacy.PyramidSecret).Length;
+            }
+            catch (ArgumentException)
+            {
+            }
+
+            if (secretLength != 32)
+            {
+                failures.Add("Tessera:Legacy:PyramidSecret must be the Pyramid site's 32-byte secret as 64 hex digits when Tessera:Legacy:PyramidCookieName is set.");
+            }
+        }
+    }
+
+    private static bool IsTokenChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
+}

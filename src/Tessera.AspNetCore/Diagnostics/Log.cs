@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// Log messages of Tessera.AspNetCore (event ids 2000-2999: sessions 2000-2099, auth_tkt 2100-2199,
+/// health 2200-2299). Never a session id, a cookie, a ticket or a secret: at most a short fingerprint.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(2000, LogLevel.Error, "Session store '{StoreName}' failed; the request was answered with 503.")]
+    public static partial void StoreFailed(ILogger logger, string storeName, Exception exception);
+
+    [LoggerMessage(2001, LogLevel.Debug, "Session cookie not accepted: {Reason}.")]
+    public static partial void CookieRejected(ILogger logger, string reason);
+
+    [LoggerMessage(2002, LogLevel.Information, "A legacy {Format} session cookie was migrated to Tessera's format.")]
+    public static partial void LegacyCookieMigrated(ILogger logger, string format);
+
+    [LoggerMessage(2003, LogLevel.Warning, "The session changed after the response had started; the change was not saved. Change the session before writing the response body.")]
+    public static partial void ChangedAfterResponseStarted(ILogger logger);
+
+    [LoggerMessage(2004, LogLevel.Debug, "The endpoint threw and SetOnException is off; the session was not saved.")]
+    public static partial void NotSavedOnException(ILogger logger);
+
+    [LoggerMessage(2005, LogLevel.Information, "Session {Fingerprint} was signed out: the user's check value changed.")]
+    public static partial void CheckValueChanged(ILogger logger, string fingerprint);
+
+    [LoggerMessage(2006, LogLevel.Warning, "The legacy {Format} cookie could not be read: {Reason}.")]
+    public static partial void LegacyCookieRejected(ILogger logger, string format, string reason);
+
+    [LoggerMessage(2007, LogLevel.Warning, "A session change was dropped: {Reason}")]
+    public static partial void CommitConflict(ILogger logger, string reason);
+
+    [LoggerMessage(2100, LogLevel.Debug, "auth_tkt ticket not accepted: {Reason}.")]
+    public static partial void TicketRejected(ILogger logger, string reason);
+
+    [LoggerMessage(2101, LogLevel.Debug, "auth_tkt ticket refreshed.")]
+    public static partial void TicketRefreshed(ILogger logger);
+
+    [LoggerMessage(2102, LogLevel.Warning, "auth_tkt cookie value is {Length} bytes, over the 4096-byte browser limit: browsers will drop it. Put less in the user data.")]
+    public static partial void TicketTooLarge(ILogger logger, int length);
+
+    [LoggerMessage(2200, LogLevel.Warning, "Session store '{StoreName}' health check failed.")]
+    public static partial void HealthCheckFailed(ILogger logger, string storeName, Exception exception);
+}

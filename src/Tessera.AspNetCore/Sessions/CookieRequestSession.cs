@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Tessera.Cookies;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// A request's cookie-mode session: the whole session sealed into the cookie. The sign-in state lives under reserved
+/// keys (<c>$tessera.user</c>, <c>$tessera.check</c>) that the value API hides. A cookie cannot be revoked from the
+/// server, so the session list and revocation are not available in this mode.
+/// </summary>
+internal sealed class CookieRequestSession : RequestSession
+{
+    private const string UserKey = "$tessera.user";
+    private const string CheckKey = "$tessera.check";
+    private const string ReservedPrefix = "$tessera.";
+
+    private readonly CookieModeEngine _engine;
+    private readonly bool _hadCookie;
+    private readonly bool _needsReissue;
+    private JsonObject _data;
+    private DateTimeOffset? _created;
+    private bool _modified;
+    private bool _signedOut;
+
+    public CookieRequestSession(CookieModeEngine engine, JsonObject? data, DateTimeOffset? created, bool hadCookie, bool needsReissue)
+    {
+        _engine = engine;
+        _data = data ?? [];
+        _created = created;
+        _hadCookie = hadCookie;
+        _needsReissue = needsReissue;
+    }
+
+    public override string Id => _created is { } c ? "c" + c.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+
+    public override bool IsNew => _created is null;
+
+    public override string? UserId => _data[UserKey]?.GetValue<string>();
+
+    public override IReadOnlyCollection<string> Keys => [.. _data.Select(p => p.Key).Where(k => !k.StartsWith(ReservedPrefix, StringComparison.Ordinal))];
+
+    public override bool HasPendingChanges => _modified;
+
+    public override bool TryGetValue(string key, out JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        {
+            value = null;
+            return false;
+        }
+
+        return _data.TryGetPropertyValue(key, out value);
+    }
+
+    public override void SetValue(string key, JsonNode? value)
+    {
+        ThrowIfReserved(key);
+        _data[key] = value?.Parent is null ? value : value.DeepClone();
+        _modified = true;
+    }
+
+    public override bool Remove(string key)
+    {
+        ThrowIfReserved(key);
+        var removed = _data.Remove(key);
+        _modified |= removed;
+        return removed;
+    }
+
+    public override void Clear()
+    {
+        foreach (var key in Keys.ToList())
+        {
+            _data.Remove(key);
+        }
+
+        _modified = true;
+    }
+
+    public override Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        _data[UserKey] = userId;
+        _data[CheckKey] = checkValue is null ? null : HashCheck(checkValue);
+        _created = null; // a new session: the sealed cookie is fresh (new salt, new created time)
+        _modified = true;
+        return Task.CompletedTask;
+    }
+
+    public override Task SignOutAsync(CancellationToken cancellationToken = default)
+    {
+        _data = [];
+        _created = null;
+        _signedOut = true;
+        _modified = false;
+        return Task.CompletedTask;
+    }
+
+    public override Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
+    {
+        if (UserId is null)
+        {
+            throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
+        }
+
+        _data[CheckKey] = HashCheck(checkValue);
+        _modified = true;
+        return Task.CompletedTask;
+    }
+
+    public override Task RotateAsync(CancellationToken cancellationToken = default)
+    {
+        _modified = true;
+        return Task.CompletedTask;
+    }
+
+    public override void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime) =>
+        throw new NotSupportedException("Per-session lifetimes need server mode (Tessera:Mode = Server): a sealed cookie's lifetime is the configured one.");
+
+    public override Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default) =>
+        throw NotInCookieMode();
+
+    public override Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default) => throw NotInCookieMode();
+
+    public override Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default) => throw NotInCookieMode();
+
+    public override Task<int> RevokeAllAsync(CancellationToken cancellationToken = default) => throw NotInCookieMode();
+
+    public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
+    {
+        if (UserId is not { } user)
+        {
+            return;
+        }
+
+        var current = await provider.GetCheckValueAsync(user, cancellationToken).ConfigureAwait(false);
+        var stored = _data[CheckKey]?.GetValue<string>();
+        if (current is null || stored is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(HashCheck(current))))
+        {
+            await SignOutAsync(cancellationToken).ConfigureAwait(false);
+            Log.CheckValueChanged(_engine.Logger, "cookie");
+        }
+    }
+
+    public override ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        if (_modified || (_needsReissue && _created is not null))
+        {
+            if (_data.Count == 0 && _created is null)
+            {
+                if (_hadCookie)
+                {
+                    _engine.DeleteCookie(response);
+                }
+            }
+            else
+            {
+                var now = _engine.Now;
+                var payload = new CookieSessionPayload(_data, _created ?? now, now);
+                _engine.WriteCookie(response, payload);
+            }
+        }
+        else if (_hadCookie && (_signedOut || _created is null))
+        {
+            _engine.DeleteCookie(response);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static string HashCheck(string checkValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
+
+    private static NotSupportedException NotInCookieMode() =>
+        new("Session lists and revocation need server mode (Tessera:Mode = Server): a sealed cookie cannot be revoked from the server.");
+
+    private static void ThrowIfReserved(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Session keys starting with '{ReservedPrefix}' are reserved for Tessera.", nameof(key));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>The session of one request, in either mode; the middleware loads and commits it.</summary>
+internal abstract class RequestSession : ITesseraSession
+{
+    public abstract string Id { get; }
+
+    public abstract bool IsNew { get; }
+
+    public abstract string? UserId { get; }
+
+    public abstract IReadOnlyCollection<string> Keys { get; }
+
+    /// <summary>Whether a commit would write anything (data, sign-in state, cookie).</summary>
+    public abstract bool HasPendingChanges { get; }
+
+    public abstract bool TryGetValue(string key, out JsonNode? value);
+
+    public abstract void SetValue(string key, JsonNode? value);
+
+    public abstract bool Remove(string key);
+
+    public abstract void Clear();
+
+    public abstract Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default);
+
+    public abstract Task SignOutAsync(CancellationToken cancellationToken = default);
+
+    public abstract Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default);
+
+    public abstract Task RotateAsync(CancellationToken cancellationToken = default);
+
+    public abstract void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime);
+
+    public abstract Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default);
+
+    public abstract Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    public abstract Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default);
+
+    public abstract Task<int> RevokeAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Signs the session out when its stored check value no longer matches the user's (server mode checks in the store).</summary>
+    public abstract ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken);
+
+    /// <summary>Saves the session and writes (or clears) its cookie on <paramref name="response"/>.</summary>
+    public abstract ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken);
+}

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Sessions;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>Server mode: the cookie holds a random handle; the data lives, encrypted, in the store.</summary>
+internal sealed class ServerModeEngine : ISessionEngine
+{
+    private const int MaxUserAgentLength = 256;
+
+    private readonly SessionManager _manager;
+    private readonly TesseraOptions _options;
+    private readonly CookieSettings _cookie;
+    private readonly LegacyCookieReader? _legacy;
+
+    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null)
+    {
+        _manager = manager;
+        _options = options.Value;
+        Logger = logger;
+        _legacy = legacy;
+        _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
+    }
+
+    public ILogger Logger { get; }
+
+    public bool CookieHasMaxAge => _options.MaxAge is not null;
+
+    public bool HasCookie(HttpRequest request) =>
+        request.Cookies.ContainsKey(_options.CookieName) || (_legacy?.HasCookie(request) ?? false);
+
+    public async ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var client = ClientOf(context);
+        if (context.Request.Cookies.TryGetValue(_options.CookieName, out var value) && !string.IsNullOrEmpty(value))
+        {
+            var session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
+            if (session.Verdict != SessionLoadVerdict.Loaded)
+            {
+                var reason = session.Verdict.ToString();
+                Log.CookieRejected(Logger, reason);
+                TesseraHttpMetrics.CookiesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            }
+
+            if (session.Verdict == SessionLoadVerdict.Loaded || _legacy is null)
+            {
+                return new ServerRequestSession(_manager, this, session, hadCookie: true, requestCookie: value);
+            }
+        }
+
+        var fresh = new ServerRequestSession(_manager, this, await _manager.LoadAsync(null, client, cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
+        _legacy?.MigrateInto(context, fresh);
+        return fresh;
+    }
+
+    public RequestSession CreateNew(HttpContext context)
+    {
+        var pending = _manager.LoadAsync(null, ClientOf(context), CancellationToken.None);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("SessionManager.LoadAsync(null) did I/O; a new session must be created without it.");
+        }
+
+        return new ServerRequestSession(_manager, this, pending.Result, hadCookie: false);
+    }
+
+    public void WriteCookie(HttpResponse response, string value)
+    {
+        CookieHeader.Append(response, _options.CookieName, value, _cookie, _options.MaxAge);
+        TesseraHttpMetrics.CookiesWritten.Add(1);
+    }
+
+    public void DeleteCookie(HttpResponse response)
+    {
+        CookieHeader.Delete(response, _options.CookieName, _cookie);
+        TesseraHttpMetrics.CookiesWritten.Add(1);
+    }
+
+    public void LogConflict(SessionConflictException exception) => Log.CommitConflict(Logger, exception.Message);
+
+    internal static SessionClientInfo ClientOf(HttpContext context)
+    {
+        var ip = context.Connection.RemoteIpAddress;
+        if (ip is { IsIPv4MappedToIPv6: true })
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        string? agent = context.Request.Headers.UserAgent;
+        if (agent is { Length: > MaxUserAgentLength })
+        {
+            agent = agent[..MaxUserAgentLength];
+        }
+
+        return new SessionClientInfo(ip?.ToString(), agent);
+    }
+}

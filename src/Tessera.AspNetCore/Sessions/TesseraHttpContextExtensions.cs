@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>Access to the Tessera session from an <see cref="HttpContext"/>.</summary>
+public static class TesseraHttpContextExtensions
+{
+    /// <summary>The request's Tessera session.</summary>
+    /// <exception cref="InvalidOperationException"><c>app.UseTessera()</c> did not run for this request.</exception>
+    public static ITesseraSession GetTesseraSession(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return (context.Features.Get<ITesseraSessionFeature>()
+            ?? throw new InvalidOperationException("No Tessera session: add app.UseTessera() before the endpoints that use it.")).Session;
+    }
+}

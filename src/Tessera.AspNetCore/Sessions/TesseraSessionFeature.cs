@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// Both <see cref="ISessionFeature"/> (so <c>HttpContext.Session</c> works) and <see cref="ITesseraSessionFeature"/>.
+/// The session object is made on first use; a request that never touches it allocates nothing more and writes no cookie.
+/// </summary>
+internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFeature
+{
+    private readonly HttpContext _context;
+    private readonly ISessionEngine _engine;
+    private RequestSession? _session;
+    private ISession? _adapter;
+    private bool _committed;
+    private bool _discarded;
+
+    public TesseraSessionFeature(HttpContext context, ISessionEngine engine)
+    {
+        _context = context;
+        _engine = engine;
+    }
+
+    public ISession Session
+    {
+        get => _adapter ??= new TesseraSessionAdapter(Current);
+        set => _adapter = value;
+    }
+
+    ITesseraSession ITesseraSessionFeature.Session => Current;
+
+    public bool IsMaterialized => _session is not null;
+
+    public bool IsCommitted => _committed;
+
+    public RequestSession Current
+    {
+        get
+        {
+            if (_session is null)
+            {
+                Attach(_engine.CreateNew(_context));
+            }
+
+            return _session!;
+        }
+    }
+
+    public void Attach(RequestSession session)
+    {
+        _session = session;
+        if (!_context.Response.HasStarted)
+        {
+            _context.Response.OnStarting(static state => ((TesseraSessionFeature)state).CommitOnStartingAsync(), this);
+        }
+    }
+
+    public void Discard() => _discarded = true;
+
+    /// <summary>Saves the session and writes its cookie, once.</summary>
+    public async Task CommitAsync()
+    {
+        if (_committed || _discarded || _session is null)
+        {
+            return;
+        }
+
+        _committed = true;
+        await _session.CommitAsync(_context.Response, _context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private Task CommitOnStartingAsync() => CommitAsync();
+}

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Sessions;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// Loads the request's session before the endpoint (reading the store only when a session cookie is present) and
+/// saves it after (before the response starts), writing a cookie only when the session was created, changed or is due
+/// for renewal. A store failure answers 503 and signs no one in.
+/// </summary>
+public sealed class TesseraSessionMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly ISessionEngine _engine;
+    private readonly TesseraOptions _options;
+    private readonly ITesseraCheckValueProvider? _checkValues;
+    private readonly ILogger _logger;
+
+    /// <summary>Created by <c>app.UseTessera()</c>.</summary>
+    public TesseraSessionMiddleware(RequestDelegate next, IServiceProvider services, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _next = next ?? throw new ArgumentNullException(nameof(next));
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Value;
+        _engine = (ISessionEngine)(services.GetService(typeof(ISessionEngine))
+            ?? throw new InvalidOperationException("Tessera's services are missing: call builder.Services.AddTessera() before app.UseTessera()."));
+        _checkValues = (ITesseraCheckValueProvider?)services.GetService(typeof(ITesseraCheckValueProvider));
+        _logger = logger;
+    }
+
+    /// <summary>Runs the request with its session.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var feature = new TesseraSessionFeature(context, _engine);
+        context.Features.Set<ISessionFeature>(feature);
+        context.Features.Set<ITesseraSessionFeature>(feature);
+
+        if (_engine.HasCookie(context.Request))
+        {
+            try
+            {
+                var session = await _engine.OpenAsync(context, context.RequestAborted).ConfigureAwait(false);
+                if (_checkValues is not null && session.UserId is not null)
+                {
+                    await session.CheckAsync(_checkValues, context.RequestAborted).ConfigureAwait(false);
+                }
+
+                feature.Attach(session);
+            }
+            catch (SessionStoreException ex)
+            {
+                await FailAsync(context, feature, ex).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not SessionStoreException)
+        {
+            if (!_options.SetOnException)
+            {
+                feature.Discard();
+                Log.NotSavedOnException(_logger);
+            }
+            else if (!context.Response.HasStarted)
+            {
+                try
+                {
+                    await feature.CommitAsync().ConfigureAwait(false);
+                }
+                catch (SessionStoreException storeEx)
+                {
+                    Log.StoreFailed(_logger, storeEx.StoreName, storeEx);
+                }
+            }
+
+            throw;
+        }
+        catch (SessionStoreException ex)
+        {
+            // The endpoint's own session call (sign-in, revoke, list...) reached a failing store.
+            if (!context.Response.HasStarted)
+            {
+                await FailAsync(context, feature, ex).ConfigureAwait(false);
+                return;
+            }
+
+            throw;
+        }
+
+        if (!context.Response.HasStarted)
+        {
+            try
+            {
+                await feature.CommitAsync().ConfigureAwait(false);
+            }
+            catch (SessionStoreException ex)
+            {
+                await FailAsync(context, feature, ex).ConfigureAwait(false);
+            }
+        }
+        else if (feature.IsMaterialized && feature.Current.HasPendingChanges)
+        {
+            Log.ChangedAfterResponseStarted(_logger);
+        }
+    }
+
+    private async Task FailAsync(HttpContext context, TesseraSessionFeature feature, SessionStoreException exception)
+    {
+        feature.Discard();
+        Log.StoreFailed(_logger, exception.StoreName, exception);
+        TesseraHttpMetrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("store", exception.StoreName));
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.RetryAfter = "5";
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync("Service unavailable: the session store is not answering. Try again shortly.", context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Tessera.AspNetCore.Tests.Support;
+
+namespace Tessera.AspNetCore.Tests.Configuration;
+
+public sealed class TesseraOptionsValidatorTests
+{
+    public static TheoryData<string, string?, string> BadSettings => new()
+    {
+        { "Tessera:Secrets:0", "zz-not-a-secret-zz!", "Tessera:Secrets:0 is neither hex nor base64" },
+        { "Tessera:Secrets:0", "00112233445566778899aabbccddeeff", "Tessera:Secrets:0 is 16 bytes" },
+        { "Tessera:CookieName", "bad name;", "Tessera:CookieName" },
+        { "Tessera:CookiePath", "app", "Tessera:CookiePath must start with '/'" },
+        { "Tessera:IdleTimeout", "00:00:00", "Tessera:IdleTimeout must be positive" },
+        { "Tessera:AbsoluteLifetime", "00:05:00", "Tessera:AbsoluteLifetime must be at least Tessera:IdleTimeout" },
+        { "Tessera:ReissueTime", "01:00:00", "Tessera:ReissueTime must be zero or more and shorter than Tessera:IdleTimeout" },
+        { "Tessera:MaxAge", "-00:00:01", "Tessera:MaxAge must be positive" },
+        { "Tessera:Store:Provider", "PostgreSql", "Tessera:Store:ConnectionString is required for PostgreSql" },
+        { "Tessera:Store:Provider", "Redis", "Tessera:Store:ConnectionString is required for Redis" },
+        { "Tessera:Legacy:BeakerCookieName", "beaker.session.id", "Tessera:Legacy:BeakerValidateKey is required" },
+        { "Tessera:Legacy:PyramidCookieName", "session", "Tessera:Legacy:PyramidSecret must be the Pyramid site's 32-byte secret" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void Validate_BadSetting_FailsNamingTheKey(string key, string? value, string expected)
+    {
+        var options = Bind(TestApp.Settings((key, value)));
+        var result = new TesseraOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_NoSecrets_SaysHowToConfigureOne()
+    {
+        var options = Bind(new Dictionary<string, string?> { ["Tessera:Store:Provider"] = "Memory" });
+        var result = new TesseraOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.Contains("Tessera:Secrets is empty", StringComparison.Ordinal) && f.Contains("Tessera__Secrets__0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SameSiteNoneWithoutSecure_Fails()
+    {
+        var options = Bind(TestApp.Settings(("Tessera:SameSite", "None"), ("Tessera:Secure", "false")));
+        var result = new TesseraOptionsValidator().Validate(null, options);
+        Assert.Contains(result.Failures!, f => f.Contains("Tessera:SameSite is None while Tessera:Secure is false", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bind_AllKeys_ReachTheOptions()
+    {
+        var options = Bind(TestApp.Settings(
+            ("Tessera:Secrets:1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), ("Tessera:Mode", "Cookie"), ("Tessera:Store:Provider", "File"),
+            ("Tessera:Store:ConnectionString", "/tmp/x"), ("Tessera:CookieName", "sid"), ("Tessera:HttpOnly", "false"),
+            ("Tessera:SameSite", "Strict"), ("Tessera:IdleTimeout", "00:30:00"), ("Tessera:AbsoluteLifetime", "1.00:00:00"),
+            ("Tessera:ReissueTime", "00:02:00"), ("Tessera:MaxAge", "02:00:00"), ("Tessera:SetOnException", "false")));
+        Assert.Equal(2, options.Secrets.Count);
+        Assert.Equal(TesseraMode.Cookie, options.Mode);
+        Assert.Equal(TesseraStoreProvider.File, options.Store.Provider);
+        Assert.Equal("/tmp/x", options.Store.ConnectionString);
+        Assert.Equal("sid", options.CookieName);
+        Assert.False(options.HttpOnly);
+        Assert.Equal(SameSiteMode.Strict, options.SameSite);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.IdleTimeout);
+        Assert.Equal(TimeSpan.FromDays(1), options.AbsoluteLifetime);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.ReissueTime);
+        Assert.Equal(TimeSpan.FromHours(2), options.MaxAge);
+        Assert.False(options.SetOnException);
+        Assert.True(new TesseraOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public async Task StartAsync_NoSecret_ThrowsOptionsValidationException()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddTessera(o => o.Store.Provider = TesseraStoreProvider.Memory);
+        await using var app = builder.Build();
+        app.UseTessera();
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Tessera:Secrets is empty", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static TesseraOptions Bind(Dictionary<string, string?> settings)
+    {
+        // The same binding AddTessera uses, without the validation that IOptions.Value would run.
+        var options = new TesseraOptions();
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(TesseraOptions.SectionName).Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,248 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.AspNetCore.Tests.Support;
+using Tessera.Sessions;
+
+namespace Tessera.AspNetCore.Tests.Sessions;
+
+public sealed class SessionMiddlewareTests
+{
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task Request_NotTouchingSession_WritesNoCookie(string mode)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        using var response = await app.Client.GetAsync("/plain");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(CookieJar.SetCookies(response));
+    }
+
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task SetString_NewSession_WritesCookieHttpOnlySecureLax(string mode)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        using var response = await app.Client.PostAsync("/set/color/blue", null);
+        var header = CookieJar.SetCookie(response, "tessera");
+        Assert.NotNull(header);
+        var attributes = header!.Split("; ").Skip(1).Select(a => a.ToLowerInvariant()).ToList();
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("secure", attributes);
+        Assert.Contains("samesite=lax", attributes);
+        Assert.Contains("path=/", attributes);
+        Assert.DoesNotContain(attributes, a => a.StartsWith("max-age", StringComparison.Ordinal) || a.StartsWith("expires", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CookieAttributes_Configured_Written()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(
+            ("Tessera:CookieName", "sid"), ("Tessera:CookiePath", "/app"), ("Tessera:CookieDomain", "example.test"),
+            ("Tessera:Secure", "false"), ("Tessera:SameSite", "Strict"), ("Tessera:MaxAge", "01:00:00")));
+        using var response = await app.Client.PostAsync("/set/a/b", null);
+        var header = CookieJar.SetCookie(response, "sid")!.ToLowerInvariant();
+        Assert.Contains("; path=/app", header);
+        Assert.Contains("; domain=example.test", header);
+        Assert.Contains("; samesite=strict", header);
+        Assert.Contains("; max-age=3600", header);
+        Assert.DoesNotContain("secure", header);
+    }
+
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task GetString_AfterSet_ReturnsValueAndWritesNoCookie(string mode)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        var jar = new CookieJar();
+        using var set = await jar.PostAsync(app.Client, "/set/color/blue");
+        using var get = await jar.GetAsync(app.Client, "/get/color");
+        Assert.Equal("blue", await get.Content.ReadAsStringAsync());
+        Assert.Null(CookieJar.SetCookie(get, "tessera"));
+    }
+
+    [Fact]
+    public async Task SetString_ExistingServerSession_SavedWithoutNewSetCookie()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings());
+        var jar = new CookieJar();
+        using var first = await jar.PostAsync(app.Client, "/set/a/1");
+        var cookie = jar["tessera"];
+        using var second = await jar.PostAsync(app.Client, "/set/a/2");
+        using var get = await jar.GetAsync(app.Client, "/get/a");
+        Assert.Empty(CookieJar.SetCookies(second));
+        Assert.Equal(cookie, jar["tessera"]);
+        Assert.Equal("2", await get.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Bytes_NotUtf8_StoredAsBase64ObjectAndReadBack()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings());
+        var jar = new CookieJar();
+        using var set = await jar.PostAsync(app.Client, "/bytes/raw");
+        using var bytes = await jar.GetAsync(app.Client, "/bytes/raw");
+        using var json = await jar.GetAsync(app.Client, "/json/raw");
+        Assert.Equal("FF0080", await bytes.Content.ReadAsStringAsync());
+        Assert.Equal("{\"$base64\":\"/wCA\"}", await json.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task JsonValue_SetThroughTesseraSession_ReadAsTextThroughISession()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings());
+        var jar = new CookieJar();
+        using var set = await jar.PostAsync(app.Client, "/json/n", CookieJar.Json("{\"a\":[1,2]}"));
+        using var get = await jar.GetAsync(app.Client, "/get/n");
+        Assert.Equal("{\"a\":[1,2]}", await get.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task SignIn_ExistingSession_ChangesCookie(string mode)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        var jar = new CookieJar();
+        using var set = await jar.PostAsync(app.Client, "/set/cart/3");
+        var before = jar["tessera"]!;
+        using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
+        var after = jar["tessera"]!;
+        Assert.NotEqual(before, after);
+        using var who = await jar.GetAsync(app.Client, "/whoami");
+        using var cart = await jar.GetAsync(app.Client, "/get/cart");
+        Assert.Equal("alice", await who.Content.ReadAsStringAsync());
+        Assert.Equal("3", await cart.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SignIn_CookieFromBeforeSignIn_NoLongerOpensSession()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings());
+        var jar = new CookieJar();
+        using var set = await jar.PostAsync(app.Client, "/set/cart/3");
+        var planted = jar["tessera"]!;
+        using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
+        var attacker = new CookieJar();
+        attacker.Set("tessera", planted);
+        using var who = await attacker.GetAsync(app.Client, "/whoami");
+        using var cart = await attacker.GetAsync(app.Client, "/get/cart");
+        Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
+        Assert.Equal("(none)", await cart.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SignOut_ReplayedCookie_IsAnonymousAndCleared()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings());
+        var jar = new CookieJar();
+        using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
+        var stolen = jar["tessera"]!;
+        using var signOut = await jar.PostAsync(app.Client, "/signout");
+        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(signOut, "tessera"));
+        Assert.Null(jar["tessera"]);
+
+        var replay = new CookieJar();
+        replay.Set("tessera", stolen);
+        using var who = await replay.GetAsync(app.Client, "/whoami");
+        Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
+        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(who, "tessera"));
+    }
+
+    [Fact]
+    public async Task CheckValue_Changed_OtherSessionSignedOut()
+    {
+        var checks = new MutableCheckValues();
+        checks.Values["alice"] = "v1";
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ITesseraCheckValueProvider>(checks));
+        var jar = new CookieJar();
+        using var signIn = await jar.PostAsync(app.Client, "/signin/alice?check=v1");
+        using var still = await jar.GetAsync(app.Client, "/whoami");
+        Assert.Equal("alice", await still.Content.ReadAsStringAsync());
+
+        checks.Values["alice"] = "v2";
+        using var after = await jar.GetAsync(app.Client, "/whoami");
+        Assert.Equal("(anonymous)", await after.Content.ReadAsStringAsync());
+        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(after, "tessera"));
+    }
+
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task Cookie_Garbage10Kb_AnsweredNormallyAndCleared(string mode)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        var jar = new CookieJar();
+        jar.Set("tessera", new string('A', 10 * 1024));
+        using var who = await jar.GetAsync(app.Client, "/whoami");
+        Assert.Equal(HttpStatusCode.OK, who.StatusCode);
+        Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
+        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(who, "tessera"));
+    }
+
+    [Theory]
+    [InlineData("Server", "!!!not base64!!!")]
+    [InlineData("Server", "AQ")]
+    [InlineData("Cookie", "%00%ff")]
+    [InlineData("Cookie", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task Cookie_Hostile_AnsweredNormally(string mode, string value)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        var jar = new CookieJar();
+        jar.Set("tessera", value);
+        using var set = await jar.PostAsync(app.Client, "/set/k/v");
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        using var get = await jar.GetAsync(app.Client, "/get/k");
+        Assert.Equal("v", await get.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task Cookie_Tampered_NotAccepted(string mode)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        var jar = new CookieJar();
+        using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
+        var value = jar["tessera"]!;
+        var i = value.Length / 2;
+        var tampered = value[..i] + (value[i] == 'A' ? 'B' : 'A') + value[(i + 1)..];
+        var other = new CookieJar();
+        other.Set("tessera", tampered);
+        using var who = await other.GetAsync(app.Client, "/whoami");
+        Assert.Equal(HttpStatusCode.OK, who.StatusCode);
+        Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task StoreFailure_OnLoad_Answers503WithoutData()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());
+        var jar = new CookieJar();
+        jar.Set("tessera", "AY86RH6lwgGZvmES43oH985EeEghr3sA075UnEiqPzRnU7gRAT8tygVXxV2D7JVqSg");
+        using var who = await jar.GetAsync(app.Client, "/whoami");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, who.StatusCode);
+        Assert.DoesNotContain("anonymous", await who.Content.ReadAsStringAsync());
+        Assert.Empty(CookieJar.SetCookies(who));
+    }
+
+    [Fact]
+    public async Task StoreFailure_OnSave_Answers5xxAndSetsNoCookie()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());
+        using var response = await app.Client.PostAsync("/signin/alice", null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Empty(CookieJar.SetCookies(response));
+    }
+
+    [Fact]
+    public async Task EndpointThrows_SetOnExceptionOff_SessionNotSaved()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:SetOnException", "false")));
+        using var response = await app.Client.PostAsync("/throw", null);
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Null(CookieJar.SetCookie(response, "tessera"));
+    }
+}

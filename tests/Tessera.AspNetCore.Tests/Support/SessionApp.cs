@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Tessera.AspNetCore.Tests.Support;
+
+/// <summary>An application exercising the session through <c>HttpContext.Session</c> and <see cref="ITesseraSession"/>.</summary>
+public static class SessionApp
+{
+    public static Task<TestApp> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        TestApp.StartAsync(
+            b =>
+            {
+                services?.Invoke(b.Services);
+                b.Services.AddTessera();
+            },
+            app =>
+            {
+                app.UseTessera();
+                app.MapGet("/plain", () => "plain");
+                app.MapGet("/get/{key}", (HttpContext c, string key) => c.Session.GetString(key) ?? "(none)");
+                app.MapPost("/set/{key}/{value}", (HttpContext c, string key, string value) =>
+                {
+                    c.Session.SetString(key, value);
+                    return "ok";
+                });
+                app.MapPost("/bytes/{key}", (HttpContext c, string key) =>
+                {
+                    c.Session.Set(key, [0xFF, 0x00, 0x80]);
+                    return "ok";
+                });
+                app.MapGet("/bytes/{key}", (HttpContext c, string key) => c.Session.TryGetValue(key, out var v) ? Convert.ToHexString(v) : "(none)");
+                app.MapGet("/json/{key}", (HttpContext c, string key) =>
+                    c.GetTesseraSession().TryGetValue(key, out var v) ? v?.ToJsonString() ?? "null" : "(none)");
+                app.MapPost("/json/{key}", async (HttpContext c, string key) =>
+                {
+                    c.GetTesseraSession().SetValue(key, await JsonNode.ParseAsync(c.Request.Body));
+                    return "ok";
+                });
+                app.MapPost("/signin/{user}", async (HttpContext c, string user) =>
+                {
+                    await c.GetTesseraSession().SignInAsync(user, c.Request.Query["check"].FirstOrDefault() ?? "v1");
+                    return "ok";
+                });
+                app.MapPost("/signout", async (HttpContext c) =>
+                {
+                    await c.GetTesseraSession().SignOutAsync();
+                    return "ok";
+                });
+                app.MapGet("/whoami", (HttpContext c) => c.GetTesseraSession().UserId ?? "(anonymous)");
+                app.MapPost("/throw", (HttpContext c) =>
+                {
+                    c.Session.SetString("before-throw", "yes");
+                    throw new InvalidOperationException("endpoint failed");
+                });
+            },
+            settings);
+}

@@ -1,0 +1,57 @@
+using Microsoft.Playwright;
+using Tessera.Demo.Tests.Support;
+
+namespace Tessera.Demo.Tests;
+
+/// <summary>
+/// End to end in a real browser: headless Debian chromium driven by Playwright signs in through the HTML form, adds a
+/// value, reloads, sees it, and signs out. A missing browser fails the test.
+/// </summary>
+public sealed class BrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Browser_SignInAddValueReloadSignOut_Works()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is required (apt-get install chromium).");
+        await using var demo = await DemoServer.StartAsync(DemoServer.InsecureHttp());
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--headless"],
+        });
+        var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var home = demo.Address.ToString();
+
+        await page.GotoAsync(home);
+        await page.FillAsync("#login-user", "alice");
+        await page.FillAsync("#login-password", "alice-password");
+        await page.ClickAsync("#sign-in");
+        await page.WaitForSelectorAsync("#signed-in");
+        Assert.Equal("alice", await page.TextContentAsync("#user"));
+
+        await page.FillAsync("#data-key", "favourite");
+        await page.FillAsync("#data-value", "tessellation");
+        await page.ClickAsync("#add-value");
+        await page.WaitForSelectorAsync("#message");
+
+        await page.ReloadAsync();
+        var table = await page.TextContentAsync("#data");
+        Assert.Contains("favourite", table);
+        Assert.Contains("\"tessellation\"", table);
+
+        var cookies = await context.CookiesAsync();
+        var session = Assert.Single(cookies, c => c.Name == "tessera");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
+
+        await page.ClickAsync("#sign-out");
+        await page.WaitForSelectorAsync("#sign-in");
+        Assert.Null(await page.QuerySelectorAsync("#signed-in"));
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "tessera");
+    }
+}
