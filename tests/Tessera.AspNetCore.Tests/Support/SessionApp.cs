@@ -48,6 +48,16 @@ public static class SessionApp
                     await c.GetTesseraSession().SignOutAsync();
                     return "ok";
                 });
+                app.MapPost("/remember", (HttpContext c) =>
+                {
+                    c.GetTesseraSession().SetLifetime(TimeSpan.FromDays(30), TimeSpan.FromDays(90));
+                    return "ok";
+                });
+                app.MapPost("/rotate", async (HttpContext c) =>
+                {
+                    await c.GetTesseraSession().RotateAsync();
+                    return "ok";
+                });
                 app.MapGet("/whoami", (HttpContext c) => c.GetTesseraSession().UserId ?? "(anonymous)");
                 app.MapPost("/throw", (HttpContext c) =>
                 {
