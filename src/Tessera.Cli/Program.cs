@@ -6,6 +6,9 @@ using Tessera.Cli;
 var root = new RootCommand("Tessera: web sessions and authentication tickets (auth_tkt, sealed cookies, server-side sessions).")
 {
     SecretCommand.Create(),
+    TicketCommand.Create(),
+    CookieCommand.Create(),
+    StoreCommand.Create(),
 };
 
 return CliRunner.Run(root, args, Console.Out, Console.Error);

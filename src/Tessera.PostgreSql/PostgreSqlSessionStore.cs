@@ -269,6 +269,13 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
             builder.ConnectionStringBuilder.Timeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds));
         }
 
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The store runs the same few statements all day: let Npgsql prepare them once per connection.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
         return builder.Build();
     }
 

@@ -23,7 +23,9 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
     private readonly RedisSessionStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
+    private readonly ConfigurationOptions? _configuration;
+    private readonly Lock _connectGate = new();
+    private Task<IConnectionMultiplexer>? _connection;
     private readonly bool _ownsConnection;
     private readonly string _recordPrefix;
     private readonly string _indexPrefix;
@@ -55,12 +57,11 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         _ownsConnection = connection is null;
         if (connection is null)
         {
-            var configuration = ParseConfiguration(options.ConnectionString!);
-            _connection = new(() => ConnectAsync(configuration));
+            _configuration = ParseConfiguration(options.ConnectionString!);
         }
         else
         {
-            _connection = new(Task.FromResult(connection));
+            _connection = Task.FromResult(connection);
         }
     }
 
@@ -188,19 +189,33 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_ownsConnection && _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        if (_ownsConnection && _connection is { IsCompletedSuccessfully: true })
         {
-            await _connection.Value.Result.CloseAsync(allowCommandsToComplete: true).ConfigureAwait(false);
-            _connection.Value.Result.Dispose();
+            await _connection.Result.CloseAsync(allowCommandsToComplete: true).ConfigureAwait(false);
+            _connection.Result.Dispose();
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_ownsConnection && _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        if (_ownsConnection && _connection is { IsCompletedSuccessfully: true })
         {
-            _connection.Value.Result.Dispose();
+            _connection.Result.Dispose();
+        }
+    }
+
+    /// <summary>The multiplexer, connecting on first use; a failed connect is tried again by the next call, not cached.</summary>
+    private Task<IConnectionMultiplexer> ConnectionAsync()
+    {
+        lock (_connectGate)
+        {
+            if (_connection is null || _connection.IsFaulted)
+            {
+                _connection = ConnectAsync(_configuration!);
+            }
+
+            return _connection;
         }
     }
 
@@ -229,7 +244,7 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
     {
         try
         {
-            var connection = await _connection.Value.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var connection = await ConnectionAsync().WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
             var database = connection.GetDatabase(_options.Database);
             // StackExchange.Redis 1.x has no async timeout of its own: bound the wait here.
             return await command(database).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);

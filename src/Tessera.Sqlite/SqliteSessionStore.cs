@@ -23,7 +23,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private const string Columns = "key, version, expires_at, user_tag, listing, data";
 
     private readonly string _connectionString;
-    private readonly int _busyTimeoutMs;
+    private readonly string _connectionPragmas;
     private readonly int _commandTimeoutSeconds;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -37,7 +37,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true }.ToString();
-        _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
+        _connectionPragmas = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")};";
         _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -207,7 +207,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         {
             connection.Open();
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs};";
+            pragma.CommandText = _connectionPragmas;
             pragma.ExecuteNonQuery();
             return connection;
         }

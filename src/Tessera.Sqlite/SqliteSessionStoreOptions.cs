@@ -11,6 +11,14 @@ public sealed class SqliteSessionStoreOptions
     /// <value>The default is 5 seconds.</value>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Whether every commit waits for the disk (<c>PRAGMA synchronous = FULL</c>). Off, the store runs WAL with
+    /// <c>synchronous = NORMAL</c>: a process crash loses nothing, a power loss may lose the last commits but never
+    /// corrupts the database. Losing a few seconds of session updates on power loss is usually acceptable.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool DurableCommits { get; set; }
+
     /// <summary>Throws when a setting is missing or out of range, saying what to change.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public void Validate()

@@ -3,6 +3,7 @@ using Npgsql;
 using Tessera.PostgreSql;
 using Tessera.Sessions;
 using Tessera.StoreTesting;
+using Tessera.Testing;
 
 namespace Tessera.PostgreSql.Tests;
 
@@ -10,7 +11,7 @@ namespace Tessera.PostgreSql.Tests;
 public sealed class PostgreSqlSessionStoreTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualClock _clock = new(Start);
+    private readonly ManualTimeProvider _clock = new(Start);
 
     [Fact]
     public async Task EnsureSchema_TwoStoresAtOnce_MigrateOnceAndBothWork()

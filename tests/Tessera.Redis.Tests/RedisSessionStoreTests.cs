@@ -3,6 +3,7 @@ using StackExchange.Redis;
 using Tessera.Redis;
 using Tessera.Sessions;
 using Tessera.StoreTesting;
+using Tessera.Testing;
 
 namespace Tessera.Redis.Tests;
 
@@ -10,7 +11,7 @@ namespace Tessera.Redis.Tests;
 public sealed class RedisSessionStoreTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualClock _clock = new(Start);
+    private readonly ManualTimeProvider _clock = new(Start);
 
     [Fact]
     public async Task SaveAsync_SetsKeyTtlToExpiryPlusMargin()

@@ -8,21 +8,26 @@ using StackExchange.Redis;
 using Tessera.PostgreSql;
 using Tessera.Redis;
 using Tessera.Sessions;
+using Tessera.Sqlite;
 
 namespace Tessera.Benchmarks.Stores;
 
 /// <summary>
 /// One request's store work: load a session, save it back one version up (a 512-byte sealed record, signed in).
+/// SQLite (the single-server default, a file on local disk) is the baseline the fleet stores are measured against.
 /// One invocation per iteration, so the percentiles are those of single load+save cycles on loopback.
 /// The raw round trips (<c>SELECT 1</c>, <c>PING</c>) show what the network and driver cost on their own.
 /// </summary>
 [MemoryDiagnoser]
 [Outliers(Perfolizer.Mathematics.OutlierDetection.OutlierMode.DontRemove)]
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 20, iterationCount: 400, invocationCount: 1)]
+[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 20, iterationCount: 1000, invocationCount: 1)]
 [Config(typeof(Columns))]
 public class StoreLoadSaveBenchmarks
 {
     private BenchServers _servers = null!;
+    private string _sqliteFile = null!;
+    private SqliteSessionStore _sqlite = null!;
+    private SessionKey _sqliteKey;
     private PostgreSqlSessionStore _postgres = null!;
     private RedisSessionStore _redis = null!;
     private NpgsqlDataSource _rawPostgres = null!;
@@ -34,6 +39,9 @@ public class StoreLoadSaveBenchmarks
     public void Setup()
     {
         _servers = new BenchServers();
+        _sqliteFile = Path.Combine(Path.GetTempPath(), $"tessera-bench-{Environment.ProcessId}.db");
+        _sqlite = new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = $"Data Source={_sqliteFile}" }, TimeProvider.System);
+        _sqliteKey = Seed(_sqlite);
         _postgres = new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = _servers.Postgres, Schema = "bench_" + Environment.ProcessId }, TimeProvider.System, NullLogger<PostgreSqlSessionStore>.Instance);
         _redis = new RedisSessionStore(new RedisSessionStoreOptions { ConnectionString = _servers.Redis, KeyPrefix = $"bench{Environment.ProcessId}:" }, TimeProvider.System);
         _rawPostgres = NpgsqlDataSource.Create(_servers.Postgres);
@@ -50,7 +58,15 @@ public class StoreLoadSaveBenchmarks
         _rawPostgres.Dispose();
         _rawRedis.Dispose();
         _servers.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(_sqliteFile) + "*"))
+        {
+            File.Delete(file);
+        }
     }
+
+    [Benchmark(Baseline = true, Description = "SQLite load+save (baseline)")]
+    public Task<SaveResult> SqliteLoadSave() => LoadSaveAsync(_sqlite, _sqliteKey);
 
     [Benchmark(Description = "PostgreSQL SELECT 1 (raw round trip)")]
     public async Task<object?> PostgresRoundTrip()

@@ -92,7 +92,9 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         Read(value, CookieJson.ToUnixSeconds(now));
 
     /// <summary>Reads at an explicit Unix time in seconds (vectors compare float seconds, as Beaker does).</summary>
-    internal CookieReadResult Read(string? value, double now)
+    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(ReadCore(value, now));
+
+    private CookieReadResult ReadCore(string? value, double now)
     {
         var text = (value ?? string.Empty).Trim('"');
         if (text.Length == 0)

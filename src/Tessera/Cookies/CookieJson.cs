@@ -41,6 +41,21 @@ internal static class CookieJson
         return false;
     }
 
+    /// <summary>Parses without materialising nested nodes: for authenticated payloads this library wrote itself.</summary>
+    public static bool TryParseLazy(ReadOnlySpan<byte> utf8, out JsonNode? node)
+    {
+        try
+        {
+            node = JsonNode.Parse(utf8, documentOptions: Options);
+            return true;
+        }
+        catch (JsonException)
+        {
+            node = null;
+            return false;
+        }
+    }
+
     private static void Touch(JsonNode? node)
     {
         switch (node)
@@ -94,7 +109,4 @@ internal static class CookieJson
 
     /// <summary>A time as Unix seconds with sub-second precision.</summary>
     public static double ToUnixSeconds(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
-
-    /// <summary>A deep copy, so results never share nodes with what the caller passed in.</summary>
-    public static JsonObject Clone(JsonObject obj) => (JsonObject)obj.DeepClone();
 }

@@ -53,7 +53,9 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now) => Read(value, CookieJson.ToUnixSeconds(now));
 
     /// <summary>Reads at an explicit Unix time in seconds (Pyramid compares float seconds).</summary>
-    internal CookieReadResult Read(string? value, double now)
+    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(ReadCore(value, now));
+
+    private CookieReadResult ReadCore(string? value, double now)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -94,7 +96,8 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
 
         // Reissue compares the integer second, as Pyramid's accessors do.
         var reissue = _options.ReissueTime is { } reissueTime && Math.Floor(now) - renewedSeconds > reissueTime.TotalSeconds;
-        return CookieReadResult.Valid(FormatName, CookieJson.Clone(state), state, created, renewed, reissue);
+        // Data and StoredData are one instance: Pyramid's state is the application dictionary.
+        return CookieReadResult.Valid(FormatName, state, state, created, renewed, reissue);
     }
 
     /// <inheritdoc />

@@ -110,6 +110,11 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
+        return CookieMetrics.Record(ReadCore(cookieName, value, now));
+    }
+
+    private CookieReadResult ReadCore(string cookieName, string? value, DateTimeOffset now)
+    {
         if (string.IsNullOrEmpty(value))
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Absent);
@@ -166,7 +171,8 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         }
 
         var reissue = _options.ReissueTime is { } reissueTime && now - renewed > reissueTime;
-        return CookieReadResult.Valid(FormatName, CookieJson.Clone(data), data, created, renewed, reissue, openedWithOldKey: opened > 0);
+        // Data and StoredData are one instance here: the format has no bookkeeping keys inside the dictionary.
+        return CookieReadResult.Valid(FormatName, data, data, created, renewed, reissue, openedWithOldKey: opened > 0);
     }
 
     /// <inheritdoc />
@@ -176,7 +182,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
         ArgumentNullException.ThrowIfNull(payload);
         var salt = RandomNumberGenerator.GetBytes(SaltSize);
-        var value = Seal(_keys[0], cookieName, SerializePayload(payload), salt);
+        var value = Seal(_keys[0], _keyIds[0], cookieName, SerializePayload(payload), salt);
         var size = cookieName.Length + 1 + value.Length;
         if (!_options.EnableChunking && size > CookieChunker.BrowserLimit)
         {
@@ -200,11 +206,11 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         };
 
     /// <summary>Seals serialized payload bytes with an explicit salt (tests and benchmarks).</summary>
-    internal static string Seal(byte[] key, string cookieName, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> salt)
+    internal static string Seal(byte[] key, uint keyId, string cookieName, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> salt)
     {
         var raw = new byte[HeaderSize + plaintext.Length + TagSize];
         raw[0] = Version;
-        BinaryPrimitives.WriteUInt32BigEndian(raw.AsSpan(1), KeyId(key));
+        BinaryPrimitives.WriteUInt32BigEndian(raw.AsSpan(1), keyId);
         salt.CopyTo(raw.AsSpan(1 + KeyIdSize));
         Span<byte> messageKey = stackalloc byte[32];
         HKDF.DeriveKey(HashAlgorithmName.SHA256, key, messageKey, salt, HkdfInfo);
@@ -267,7 +273,9 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     {
         data = null!;
         created = renewed = default;
-        if (!CookieJson.TryParse(json, out var node) || node is not JsonObject root ||
+        // The payload is authenticated and was written by this class, so the lazy parse is enough: nothing hostile
+        // can be inside. (The peers' formats materialise every node to surface lone surrogates and the like.)
+        if (!CookieJson.TryParseLazy(json, out var node) || node is not JsonObject root ||
             root["d"] is not JsonObject d ||
             !TryGetMilliseconds(root["c"], out created) || !TryGetMilliseconds(root["r"], out renewed))
         {

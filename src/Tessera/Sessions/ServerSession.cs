@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
 namespace Tessera.Sessions;
@@ -117,6 +118,9 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
 
     internal byte[]? DataKey { get; set; }
 
+    /// <summary>The AES-GCM instance for <see cref="DataKey"/>, shared by the load and the save of one request.</summary>
+    internal AesGcm? Cipher { get; set; }
+
     internal byte[]? OriginalPlaintext { get; set; }
 
     internal IReadOnlySet<string> DirtyKeys => _dirtyKeys;
@@ -190,6 +194,24 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    internal AesGcm GetCipher() => Cipher ??= SessionSealer.CreateCipher(DataKey!);
+
+    /// <summary>Frees the native cipher; the next use creates a new one.</summary>
+    internal void ReleaseCipher()
+    {
+        Cipher?.Dispose();
+        Cipher = null;
+    }
+
+    /// <summary>Switches to a new handle (and so a new data key).</summary>
+    internal void UseHandle(SessionHandle handle)
+    {
+        ReleaseCipher();
+        Handle = handle;
+        DataKey = SessionSealer.DeriveDataKey(handle.DataKey);
+        HandleChanged = true;
+    }
 
     /// <summary>Forgets what changed since the last save.</summary>
     internal void MarkSaved(long version, byte[] plaintext)

@@ -81,28 +81,33 @@ public sealed class SessionManager
         }
 
         var dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
-        var plaintext = SessionSealer.Open(dataKey, handle.Key, record.Data.Span);
+        var cipher = SessionSealer.CreateCipher(dataKey);
+        var plaintext = SessionSealer.Open(cipher, handle.Key, record.Data.Span);
         var state = plaintext is null ? null : SessionState.Parse(plaintext);
         if (state is null)
         {
+            cipher.Dispose();
             return Reject(SessionLoadVerdict.Undecryptable, handle.Fingerprint, client);
         }
 
         var now = _time.GetUtcNow();
         if (now >= ExpiresAt(state))
         {
+            cipher.Dispose();
             return Reject(SessionLoadVerdict.Expired, handle.Fingerprint, client);
         }
 
         if (_options.BindToClientIp && state.BoundIp is not null && !string.Equals(state.BoundIp, client.IpAddress, StringComparison.Ordinal))
         {
             SessionLog.IpMismatch(_logger, handle.Fingerprint);
+            cipher.Dispose();
             return Reject(SessionLoadVerdict.IpMismatch, handle.Fingerprint, client);
         }
 
         return new ServerSession(handle, state, record.Version, SessionLoadVerdict.Loaded, client)
         {
             DataKey = dataKey,
+            Cipher = cipher,
             OriginalPlaintext = plaintext,
             NeedsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= _options.TouchInterval,
         };
@@ -119,6 +124,19 @@ public sealed class SessionManager
     public async ValueTask<SessionCommitResult> CommitAsync(ServerSession session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
+        try
+        {
+            return await CommitCoreAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The request is over for this session; a later use (rare) creates a new cipher.
+            session.ReleaseCipher();
+        }
+    }
+
+    private async ValueTask<SessionCommitResult> CommitCoreAsync(ServerSession session, CancellationToken cancellationToken)
+    {
         if (session.IsNew && !session.IsModified)
         {
             return session.ClearCookieRequested ? new SessionCommitResult(null, true, null) : SessionCommitResult.Unchanged;
@@ -140,7 +158,7 @@ public sealed class SessionManager
         {
             session.State.AccessedMs = Math.Max(session.State.AccessedMs, nowMs);
             var wasNew = session.IsNew;
-            var plaintext = session.State.Serialize();
+            var plaintext = session.State.Serialize((session.OriginalPlaintext?.Length ?? 192) + 64);
             var record = BuildRecord(session, plaintext, session.StoredVersion + 1);
             var result = await _store.SaveAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
             if (result == SaveResult.Saved)
@@ -174,7 +192,7 @@ public sealed class SessionManager
                 throw Conflict(session, "another request deleted the session or it expired (signed out, revoked or reset)");
             }
 
-            var currentPlaintext = SessionSealer.Open(session.DataKey!, session.Handle.Key, current.Data.Span);
+            var currentPlaintext = SessionSealer.Open(session.GetCipher(), session.Handle.Key, current.Data.Span);
             var theirs = currentPlaintext is null ? null : SessionState.Parse(currentPlaintext);
             if (theirs is null)
             {
@@ -279,8 +297,7 @@ public sealed class SessionManager
         ArgumentNullException.ThrowIfNull(session);
         var oldKey = session.Handle.Key;
         var wasStored = !session.IsNew;
-        session.Handle = SessionHandle.Create();
-        session.DataKey = SessionSealer.DeriveDataKey(session.Handle.DataKey);
+        session.UseHandle(SessionHandle.Create());
         session.State.AccessedMs = Math.Max(session.State.AccessedMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
         var plaintext = session.State.Serialize();
         var record = BuildRecord(session, plaintext, 1);
@@ -290,7 +307,6 @@ public sealed class SessionManager
         }
 
         session.MarkSaved(1, plaintext);
-        session.HandleChanged = true;
         if (wasStored)
         {
             await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
@@ -481,12 +497,10 @@ public sealed class SessionManager
             await _store.DeleteAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        session.Handle = SessionHandle.Create();
-        session.DataKey = SessionSealer.DeriveDataKey(session.Handle.DataKey);
+        session.UseHandle(SessionHandle.Create());
         session.State = FreshState(session.Client);
         session.MarkSaved(0, []);
         session.OriginalPlaintext = null;
-        session.HandleChanged = true;
         session.ClearCookieRequested = true;
     }
 
@@ -505,7 +519,7 @@ public sealed class SessionManager
     {
         var state = session.State;
         var key = session.Handle.Key;
-        var data = SessionSealer.Seal(session.DataKey!, key, plaintext);
+        var data = SessionSealer.Seal(session.GetCipher(), key, plaintext);
         if (state.UserId is null)
         {
             return new SessionRecord(key, version, data, ExpiresAt(state));

@@ -28,10 +28,12 @@ internal sealed class SessionState
 
     public Dictionary<string, JsonNode?> Values { get; set; } = new(StringComparer.Ordinal);
 
-    public byte[] Serialize()
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    public byte[] Serialize(int sizeHint = 256)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("v"u8, 1);

@@ -361,7 +361,7 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         offset += tagLength;
         var listingLength = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
         offset += 4;
-        if (listingLength < 0 || span.Length < offset + listingLength + 4)
+        if (listingLength < 0 || span.Length < (long)offset + listingLength + 4)
         {
             return null;
         }
@@ -370,7 +370,7 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         offset += listingLength;
         var dataLength = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
         offset += 4;
-        if (dataLength < 0 || span.Length != offset + dataLength)
+        if (dataLength < 0 || span.Length != (long)offset + dataLength)
         {
             return null;
         }

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using FsCheck;
+using FsCheck.Fluent;
 using Tessera.Sessions;
 using Tessera.Stores;
 using Tessera.Testing;
@@ -95,5 +97,53 @@ public sealed class FileSessionStoreTests : IDisposable
         {
             Assert.Equal(r.Data.ToArray(), (await store.LoadAsync(r.Key, default))!.Data.ToArray());
         }
+    }
+
+    [Fact]
+    public async Task Load_MutatedOrTruncatedFile_ReturnsRecordOrThrowsSessionStoreExceptionOnly()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var record = Record() with { UserTag = "ab", Listing = new byte[] { 1, 2, 3 } };
+        await store.SaveAsync(record, 0, default);
+        var path = FileOf(store, record.Key);
+        var original = await File.ReadAllBytesAsync(path);
+        Prop.ForAll(
+            Gen.Choose(0, original.Length - 1).ToArbitrary(),
+            Gen.Choose(0, 255).ToArbitrary(),
+            Gen.Choose(1, original.Length).ToArbitrary(),
+            (position, value, length) =>
+            {
+                var mutated = original[..length];
+                if (position < mutated.Length)
+                {
+                    mutated[position] = (byte)value;
+                }
+
+                File.WriteAllBytes(path, mutated);
+                try
+                {
+                    var loaded = store.LoadAsync(record.Key, default).AsTask().GetAwaiter().GetResult();
+                    return loaded is null || loaded.Key == record.Key;
+                }
+                catch (SessionStoreException e)
+                {
+                    return e.InnerException is InvalidDataException;
+                }
+            }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public async Task Load_HugeLengthFields_ThrowsSessionStoreException()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var record = Record();
+        await store.SaveAsync(record, 0, default);
+        var path = FileOf(store, record.Key);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes.AsSpan(22, 4).Fill(0xFF);
+        bytes[25] = 0x7F; // listing length = int.MaxValue
+        await File.WriteAllBytesAsync(path, bytes);
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.LoadAsync(record.Key, default));
+        Assert.IsType<InvalidDataException>(error.InnerException);
     }
 }

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Text.Json;
+using Tessera.Keys;
+using Tessera.Sessions;
+
+namespace Tessera.Cli;
+
+/// <summary>
+/// <c>tessera store sweep|stats|list-user|revoke-user --provider sqlite|file --connection VALUE [--user ID]</c>:
+/// operator commands on a session store. Prints JSON; exit 0 ok, 1 failure (store error), 2 usage.
+/// </summary>
+internal static class StoreCommand
+{
+    public const string SecretsVariable = "TESSERA_SECRETS";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public static Command Create(Func<string, string?>? environment = null)
+    {
+        var env = environment ?? Environment.GetEnvironmentVariable;
+        var command = new Command("store", "Operate on a server-side session store: sweep expired sessions, count them, list or revoke a user's sessions.");
+        command.Subcommands.Add(Simple("sweep", "Delete expired sessions; prints {\"swept\": N}.", async (store, ct) =>
+            store is IExpiredSessionSweeper sweeper
+                ? new Dictionary<string, object?> { ["swept"] = await sweeper.SweepAsync(ct).ConfigureAwait(false) }
+                : throw new NotSupportedException($"Store '{store.Name}' cannot sweep.")));
+        command.Subcommands.Add(Simple("stats", "Count live and expired (unswept) sessions; prints {\"live\": N, \"expired\": N}.", async (store, ct) =>
+        {
+            if (store is not ISessionStoreStatistics statistics)
+            {
+                throw new NotSupportedException($"Store '{store.Name}' cannot count its sessions.");
+            }
+
+            var s = await statistics.GetStatisticsAsync(ct).ConfigureAwait(false);
+            return new Dictionary<string, object?> { ["live"] = s.Live, ["expired"] = s.Expired };
+        }));
+        command.Subcommands.Add(UserCommand("list-user", "List a user's live sessions (fingerprint, times, client IP and user agent when recorded).", env, revoke: false));
+        command.Subcommands.Add(UserCommand("revoke-user", "Revoke a user's sessions (all, or one with --fingerprint); prints {\"revoked\": N}.", env, revoke: true));
+        return command;
+    }
+
+    private static (Option<string> Provider, Option<string> Connection) StoreOptions()
+    {
+        var provider = new Option<string>("--provider") { Description = "Store provider.", Required = true };
+        provider.AcceptOnlyFromAmong(StoreProviderFactory.Providers);
+        var connection = new Option<string>("--connection")
+        {
+            Description = "sqlite: a database path (must exist) or a connection string; file: the store's root directory.",
+            Required = true,
+        };
+        return (provider, connection);
+    }
+
+    private static Command Simple(string name, string description, Func<ISessionStore, CancellationToken, Task<Dictionary<string, object?>>> run)
+    {
+        var (provider, connection) = StoreOptions();
+        var command = new Command(name, description) { provider, connection };
+        command.SetAction((result, ct) => RunAsync(result, provider, connection, run, ct));
+        return command;
+    }
+
+    private static Command UserCommand(string name, string description, Func<string, string?> env, bool revoke)
+    {
+        var (provider, connection) = StoreOptions();
+        var user = new Option<string>("--user") { Description = "The user id, as the application passed it to SignInAsync.", Required = true };
+        var secrets = new Option<string[]>("--secret-hex")
+        {
+            Description = $"A server secret in hex, newest first; repeat for older ones. Default: the {SecretsVariable} environment variable (comma-separated, hex or base64). Needed to compute the user's index tag.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var fingerprint = new Option<string?>("--fingerprint") { Description = "Revoke only the session with this fingerprint (from list-user)." };
+        var command = new Command(name, description) { provider, connection, user, secrets };
+        if (revoke)
+        {
+            command.Options.Add(fingerprint);
+        }
+
+        command.SetAction(async (result, ct) =>
+        {
+            var error = result.InvocationConfiguration.Error;
+            var given = result.GetValue(secrets) ?? [];
+            var encoded = given.Length > 0 ? given : (env(SecretsVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (encoded.Length == 0)
+            {
+                await error.WriteLineAsync($"{name} needs the server secret: pass --secret-hex HEX or set {SecretsVariable}.").ConfigureAwait(false);
+                return CliRunner.Usage;
+            }
+
+            Keyring keyring;
+            try
+            {
+                keyring = Keyring.Parse(encoded);
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return CliRunner.Usage;
+            }
+
+            var userId = result.GetValue(user)!;
+            return await RunAsync(result, provider, connection, async (store, token) =>
+            {
+                var manager = new SessionManager(store, new SessionManagerOptions(), keyring);
+                if (!revoke)
+                {
+                    var sessions = await manager.ListUserSessionsAsync(userId, null, token).ConfigureAwait(false);
+                    return new Dictionary<string, object?>
+                    {
+                        ["sessions"] = sessions.Select(s => new Dictionary<string, object?>
+                        {
+                            ["fingerprint"] = s.Fingerprint,
+                            ["created"] = s.CreatedAt,
+                            ["lastSeen"] = s.LastSeenAt,
+                            ["expires"] = s.ExpiresAt,
+                            ["clientIp"] = s.ClientIp,
+                            ["userAgent"] = s.UserAgent,
+                        }).ToList(),
+                    };
+                }
+
+                var one = result.GetValue(fingerprint);
+                var count = one is null
+                    ? await manager.RevokeAllAsync(userId, null, token).ConfigureAwait(false)
+                    : await manager.RevokeAsync(userId, one, token).ConfigureAwait(false) ? 1 : 0;
+                return new Dictionary<string, object?> { ["revoked"] = count };
+            }, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        ParseResult result,
+        Option<string> provider,
+        Option<string> connection,
+        Func<ISessionStore, CancellationToken, Task<Dictionary<string, object?>>> run,
+        CancellationToken cancellationToken)
+    {
+        var output = result.InvocationConfiguration.Output;
+        var error = result.InvocationConfiguration.Error;
+        var providerName = result.GetValue(provider)!;
+        ISessionStore store;
+        try
+        {
+            store = StoreProviderFactory.Create(providerName, result.GetValue(connection)!);
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return CliRunner.Usage;
+        }
+
+        try
+        {
+            var body = new Dictionary<string, object?> { ["provider"] = providerName };
+            foreach (var (key, value) in await run(store, cancellationToken).ConfigureAwait(false))
+            {
+                body[key] = value;
+            }
+
+            await output.WriteLineAsync(JsonSerializer.Serialize(body, Json)).ConfigureAwait(false);
+            return CliRunner.Ok;
+        }
+        catch (Exception e) when (e is SessionStoreException or NotSupportedException)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return CliRunner.Invalid;
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Tessera.Fleet.Tests;
+
+/// <summary>
+/// Two demo servers on different ports sharing one store, driven over HTTP as a browser would: sessions move
+/// between servers, concurrent writers lose nothing, a store outage is a clean 503, corrupt records read as
+/// "no session".
+/// </summary>
+public sealed class FleetTests
+{
+    private const string Alice = "alice";
+    private const string AlicePassword = "alice-password";
+    private const string Bob = "bob";
+    private const string BobPassword = "bob-password";
+    private static readonly string Secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    public static TheoryData<string> Providers => new() { "PostgreSql", "Redis" };
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Session_CreatedOnOneServer_IsUsedChangedAndSignedOutOnTheOther(string provider)
+    {
+        using var store = await FleetStore.CreateAsync(provider);
+        await using var a = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        await using var b = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        using var browser = new FleetClient();
+
+        Assert.Equal(HttpStatusCode.OK, await browser.LoginAsync(a, Alice, AlicePassword));
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.PutAsync(a, "color", "blue")).Status);
+
+        var onB = await browser.GetSessionAsync(b);
+        Assert.Equal(HttpStatusCode.OK, onB.Status);
+        Assert.Equal(Alice, onB.User);
+        Assert.Equal("blue", onB.Data!["color"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.PutAsync(b, "color", "green")).Status);
+        Assert.Equal("green", (await browser.GetSessionAsync(a)).Data!["color"]!.GetValue<string>());
+
+        var stolen = browser.Clone(); // the cookie as it was before sign-out
+        Assert.Equal(HttpStatusCode.NoContent, await browser.LogoutAsync(b));
+        var afterOnA = await stolen.GetSessionAsync(a);
+        Assert.Equal(HttpStatusCode.OK, afterOnA.Status);
+        Assert.Null(afterOnA.User);
+        Assert.False(afterOnA.Data!.ContainsKey("color"), "the signed-out session's data is still readable on the other server");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Session_ManyClientsWritingDifferentKeysThroughBothServers_NoLostUpdate(string provider)
+    {
+        const int Clients = 24;
+        const int KeysPerClient = 3;
+        using var store = await FleetStore.CreateAsync(provider);
+        await using var a = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        await using var b = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        using var browser = new FleetClient();
+        Assert.Equal(HttpStatusCode.OK, await browser.LoginAsync(a, Alice, AlicePassword));
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.PutAsync(a, "base", "kept")).Status);
+
+        var failures = new ConcurrentBag<string>();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
+        {
+            using var tab = browser.Clone();
+            for (var k = 0; k < KeysPerClient; k++)
+            {
+                var server = (client + k) % 2 == 0 ? a : b;
+                var (status, body) = await tab.PutAsync(server, $"c{client}k{k}", client * 100 + k);
+                if (status != HttpStatusCode.NoContent)
+                {
+                    failures.Add($"client {client} key {k}: {(int)status} {body}");
+                }
+            }
+        })));
+
+        Assert.Empty(failures);
+        var final = await browser.GetSessionAsync(b);
+        Assert.Equal(Alice, final.User);
+        Assert.Equal("kept", final.Data!["base"]!.GetValue<string>());
+        var missing = Enumerable.Range(0, Clients).SelectMany(c => Enumerable.Range(0, KeysPerClient).Select(k => (c, k)))
+            .Where(x => final.Data![$"c{x.c}k{x.k}"]?.GetValue<int>() != x.c * 100 + x.k)
+            .Select(x => $"c{x.c}k{x.k}")
+            .ToList();
+        Assert.True(missing.Count == 0, $"lost updates: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public async Task PostgreSqlStopped_RequestsInFlightGet503_AndAfterRestartTheSameCookiesHaveTheirData()
+    {
+        using var store = await FleetStore.CreateAsync("PostgreSql", privateServer: true);
+        await using var a = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        await using var b = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        using var alice = new FleetClient();
+        using var bob = new FleetClient();
+        Assert.Equal(HttpStatusCode.OK, await alice.LoginAsync(a, Alice, AlicePassword));
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsync(b, "color", "blue")).Status);
+        Assert.Equal(HttpStatusCode.OK, await bob.LoginAsync(b, Bob, BobPassword));
+        Assert.Equal(HttpStatusCode.NoContent, (await bob.PutAsync(a, "color", "red")).Status);
+
+        var outcomes = await HammerWhileAsync(a, b, [(alice, Alice), (bob, Bob)], async () =>
+        {
+            await Task.Delay(300);
+            await store.Server!.StopAsync(keep: true);
+            await Task.Delay(1500);
+        });
+
+        AssertCleanOutage(outcomes);
+        await store.Server!.RestartAsync();
+
+        foreach (var (client, user, color) in new[] { (alice, Alice, "blue"), (bob, Bob, "red") })
+        {
+            foreach (var server in new[] { a, b })
+            {
+                var view = await WaitUntilServedAsync(client, server);
+                Assert.Equal(user, view.User);
+                Assert.Equal(color, view.Data!["color"]!.GetValue<string>());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RedisRestartedWithoutPersistence_RequestsGet503ThenUsersAreSignedOutCleanly()
+    {
+        using var store = await FleetStore.CreateAsync("Redis");
+        await using var a = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        await using var b = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        using var alice = new FleetClient();
+        using var bob = new FleetClient();
+        Assert.Equal(HttpStatusCode.OK, await alice.LoginAsync(a, Alice, AlicePassword));
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsync(b, "color", "blue")).Status);
+        Assert.Equal(HttpStatusCode.OK, await bob.LoginAsync(b, Bob, BobPassword));
+
+        var outcomes = await HammerWhileAsync(a, b, [(alice, Alice), (bob, Bob)], async () =>
+        {
+            await Task.Delay(300);
+            await store.Server!.StopAsync(keep: true);
+            await Task.Delay(1500);
+        });
+
+        AssertCleanOutage(outcomes);
+        await store.Server!.RestartAsync();
+
+        foreach (var client in new[] { alice, bob })
+        {
+            foreach (var server in new[] { a, b })
+            {
+                var view = await WaitUntilServedAsync(client, server);
+                Assert.Null(view.User);
+                Assert.False(view.Data!.ContainsKey("color"));
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await alice.LoginAsync(b, Alice, AlicePassword));
+        Assert.Equal(Alice, (await alice.GetSessionAsync(a)).User);
+    }
+
+    [Fact]
+    public async Task PostgreSqlRowCorruptedByHand_ReadsAsNoSessionWithALogLine()
+    {
+        using var store = await FleetStore.CreateAsync("PostgreSql");
+        await using var a = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        await using var b = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        using var alice = new FleetClient();
+        Assert.Equal(HttpStatusCode.OK, await alice.LoginAsync(a, Alice, AlicePassword));
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsync(a, "color", "blue")).Status);
+
+        await using (var sql = new NpgsqlConnection(store.ConnectionString))
+        {
+            await sql.OpenAsync();
+            await using var corrupt = new NpgsqlCommand("UPDATE tessera.sessions SET data = set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 255)", sql);
+            Assert.True(await corrupt.ExecuteNonQueryAsync() >= 1);
+        }
+
+        var before = b.Output.Length;
+        var view = await alice.GetSessionAsync(b);
+
+        Assert.Equal(HttpStatusCode.OK, view.Status);
+        Assert.Null(view.User);
+        Assert.False(view.Data!.ContainsKey("color"));
+        Assert.Contains("Tessera", b.Output[before..]);
+    }
+
+    [Fact]
+    public async Task RedisKeySetToGarbage_ReadsAsNoSessionWithALogLine()
+    {
+        using var store = await FleetStore.CreateAsync("Redis");
+        await using var a = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        await using var b = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret);
+        using var alice = new FleetClient();
+        Assert.Equal(HttpStatusCode.OK, await alice.LoginAsync(a, Alice, AlicePassword));
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsync(a, "color", "blue")).Status);
+
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(store.ConnectionString + ",allowAdmin=true"))
+        {
+            var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "tessera:s:*").ToList();
+            Assert.NotEmpty(keys);
+            foreach (var key in keys)
+            {
+                await redis.GetDatabase().StringSetAsync(key, "garbage");
+            }
+        }
+
+        var view = await alice.GetSessionAsync(b);
+
+        Assert.Equal(HttpStatusCode.OK, view.Status);
+        Assert.Null(view.User);
+        Assert.False(view.Data!.ContainsKey("color"));
+        Assert.Contains("[3201]", b.Output);
+    }
+
+    /// <summary>Clients keep reading and writing through both servers until <paramref name="during"/> is done.</summary>
+    private static async Task<List<(string Expected, string Kind, HttpStatusCode Status, string? User, string Body)>> HammerWhileAsync(
+        DemoInstance a, DemoInstance b, (FleetClient Client, string User)[] users, Func<Task> during)
+    {
+        var outcomes = new ConcurrentBag<(string, string, HttpStatusCode, string?, string)>();
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var (client, user) = users[w % users.Length];
+            using var tab = client.Clone();
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var server = (w + i) % 2 == 0 ? a : b;
+                if (i % 3 == 2)
+                {
+                    var (status, body) = await tab.PutAsync(server, $"w{w}", i);
+                    outcomes.Add((user, "PUT", status, null, body));
+                }
+                else
+                {
+                    var view = await tab.GetSessionAsync(server);
+                    outcomes.Add((user, "GET", view.Status, view.User, view.Body));
+                }
+            }
+        })).ToArray();
+
+        await during();
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        return [.. outcomes];
+    }
+
+    private static void AssertCleanOutage(List<(string Expected, string Kind, HttpStatusCode Status, string? User, string Body)> outcomes)
+    {
+        Assert.Contains(outcomes, o => o.Status == HttpStatusCode.ServiceUnavailable);
+        foreach (var o in outcomes)
+        {
+            Assert.True(o.Status is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.ServiceUnavailable, $"{o.Kind} answered {(int)o.Status}: {o.Body}");
+            Assert.DoesNotContain("   at ", o.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", o.Body, StringComparison.Ordinal);
+            if (o.Kind == "GET" && o.Status == HttpStatusCode.OK)
+            {
+                // Never signed out by an outage, never signed in as someone else.
+                Assert.Equal(o.Expected, o.User);
+            }
+        }
+    }
+
+    private static async Task<SessionView> WaitUntilServedAsync(FleetClient client, DemoInstance server)
+    {
+        SessionView view = null!;
+        for (var i = 0; i < 150; i++)
+        {
+            view = await client.GetSessionAsync(server);
+            if (view.Status != HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.Equal(HttpStatusCode.OK, view.Status);
+                return view;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"still 503 after 15 s: {view.Body}");
+        return view;
+    }
+}
