@@ -238,6 +238,24 @@ public sealed class SessionMiddlewareTests
     }
 
     [Fact]
+    public async Task Commit_ChangesCannotBeMerged_Answers409AndKeepsCookie()
+    {
+        var store = new ConflictingStore();
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore>(store));
+        var jar = new CookieJar();
+        using var first = await jar.PostAsync(app.Client, "/set/a/1");
+        var cookie = jar["tessera"];
+        store.Conflicting = true;
+        using var second = await jar.PostAsync(app.Client, "/set/a/2");
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Empty(CookieJar.SetCookies(second));
+        store.Conflicting = false;
+        using var get = await jar.GetAsync(app.Client, "/get/a");
+        Assert.Equal("1", await get.Content.ReadAsStringAsync());
+        Assert.Equal(cookie, jar["tessera"]);
+    }
+
+    [Fact]
     public async Task EndpointThrows_SetOnExceptionOff_SessionNotSaved()
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:SetOnException", "false")));
