@@ -12,7 +12,7 @@ namespace Tessera.Benchmarks.Tickets;
 /// hex || secret) for the mod_auth_tkt schemes, one HMAC-SHA256 for plone's.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[SimpleJob(warmupCount: 3, iterationCount: 5)]
 public class TicketBenchmarks
 {
     private static readonly byte[] Secret = Encoding.UTF8.GetBytes("benchmark secret, 32 bytes long!");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Tessera.Tickets;
@@ -10,11 +11,14 @@ namespace Tessera.Tickets;
 /// </summary>
 internal static class TicketCookie
 {
+    private static readonly SearchValues<char> Base64Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+
     /// <summary>Longest cookie value read; browsers keep at most 4096 bytes per cookie.</summary>
     public const int MaxValueLength = 8192;
 
-    /// <summary>An upper bound of the decoded length, for sizing the buffer.</summary>
-    public static int MaxDecodedLength(int valueLength) => valueLength * 3;
+    /// <summary>An upper bound of the decoded length, for sizing the buffer: a raw ticket may need 3 UTF-8 bytes per character.</summary>
+    public static int MaxDecodedLength(ReadOnlySpan<char> value) => value.Contains('!') ? value.Length * 3 : value.Length;
 
     public static TicketRejection Decode(ReadOnlySpan<char> value, Span<byte> destination, out int written)
     {
@@ -98,9 +102,16 @@ internal static class TicketCookie
             padding++;
         }
 
-        if (end % 4 == 1 || (padding > 0 && (end + padding) % 4 != 0))
+        if (end % 4 == 1 || (padding > 0 && (end + padding) % 4 != 0) || value[..end].IndexOfAnyExcept(Base64Alphabet) >= 0)
         {
             return TicketRejection.BadCookieEncoding;
+        }
+
+        // The common, padded form goes through the vectorised decoder; the alphabet was checked above, so its
+        // leniency about whitespace never applies.
+        if ((end + padding) % 4 == 0)
+        {
+            return Convert.TryFromBase64Chars(value, destination, out written) ? TicketRejection.None : TicketRejection.BadCookieEncoding;
         }
 
         uint bits = 0;

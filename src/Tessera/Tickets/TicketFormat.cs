@@ -96,7 +96,14 @@ internal static class TicketFormat
         return true;
     }
 
-    /// <summary>Writes the digest (hex text or raw bytes, <see cref="DigestLength"/> bytes) into <paramref name="destination"/>.</summary>
+    /// <summary>The size of the digest as raw bytes: half the hex length for the mod_auth_tkt schemes.</summary>
+    public static int RawDigestLength(TicketScheme scheme) => IsHex(scheme) ? DigestLength(scheme) / 2 : DigestLength(scheme);
+
+    /// <summary>
+    /// Writes the digest into <paramref name="destination"/>: as it appears in the ticket (<see cref="DigestLength"/>
+    /// bytes, lowercase hex for the mod_auth_tkt schemes), or with <paramref name="raw"/> as the final hash bytes
+    /// (<see cref="RawDigestLength"/>), which halves the constant-time comparison.
+    /// </summary>
     public static void ComputeDigest(
         TicketScheme scheme,
         ReadOnlySpan<byte> secret,
@@ -105,13 +112,13 @@ internal static class TicketFormat
         ReadOnlySpan<byte> userId,
         ReadOnlySpan<byte> tokens,
         ReadOnlySpan<byte> userData,
-        Span<byte> destination)
+        Span<byte> destination,
+        bool raw = false)
     {
         var hex = IsHex(scheme);
         var length = 8 + (hex ? secret.Length : 0) + userId.Length + 1 + tokens.Length + 1 + userData.Length;
         byte[]? rented = null;
-        var message = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        message = message[..length];
+        var message = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
         try
         {
             ip4.CopyTo(message);
@@ -137,7 +144,7 @@ internal static class TicketFormat
                 return;
             }
 
-            DoubleHash(scheme, secret, message, destination);
+            DoubleHash(scheme, secret, message, destination, raw);
         }
         finally
         {
@@ -183,7 +190,7 @@ internal static class TicketFormat
         return ticket;
     }
 
-    private static void DoubleHash(TicketScheme scheme, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> message, Span<byte> destination)
+    private static void DoubleHash(TicketScheme scheme, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> message, Span<byte> destination, bool raw)
     {
         var hashSize = DigestLength(scheme) / 2;
         Span<byte> hash = stackalloc byte[64];
@@ -191,14 +198,20 @@ internal static class TicketFormat
 
         var outerLength = (2 * hashSize) + secret.Length;
         byte[]? rented = null;
-        var outer = outerLength <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(outerLength));
-        outer = outer[..outerLength];
+        var outer = outerLength <= StackLimit ? stackalloc byte[outerLength] : (rented = ArrayPool<byte>.Shared.Rent(outerLength)).AsSpan(0, outerLength);
         try
         {
             WriteLowerHex(hash[..hashSize], outer);
             secret.CopyTo(outer[(2 * hashSize)..]);
             Hash(scheme, outer, hash);
-            WriteLowerHex(hash[..hashSize], destination);
+            if (raw)
+            {
+                hash[..hashSize].CopyTo(destination);
+            }
+            else
+            {
+                WriteLowerHex(hash[..hashSize], destination);
+            }
         }
         finally
         {
@@ -228,15 +241,27 @@ internal static class TicketFormat
         }
     }
 
-    private static void WriteLowerHex(ReadOnlySpan<byte> source, Span<byte> destination)
+    /// <summary>
+    /// Decodes the ticket's digest field to raw bytes. False when a hex digest is not lowercase hex: Apache compares the
+    /// text case-sensitively, so such a digest can never match.
+    /// </summary>
+    public static bool TryReadDigest(TicketScheme scheme, ReadOnlySpan<byte> digest, Span<byte> destination)
     {
-        const string Digits = "0123456789abcdef";
-        for (var i = 0; i < source.Length; i++)
+        if (!IsHex(scheme))
         {
-            destination[2 * i] = (byte)Digits[source[i] >> 4];
-            destination[(2 * i) + 1] = (byte)Digits[source[i] & 0xF];
+            digest.CopyTo(destination);
+            return true;
         }
+
+        return digest.IndexOfAnyExcept(LowerHex) < 0
+            && Convert.FromHexString(digest, destination, out _, out var written) == OperationStatus.Done
+            && written == digest.Length / 2;
     }
+
+    private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);
+
+    private static void WriteLowerHex(ReadOnlySpan<byte> source, Span<byte> destination) =>
+        Convert.TryToHexStringLower(source, destination, out _);
 }
 
 /// <summary>The fields of a ticket, as slices of its bytes.</summary>
