@@ -229,6 +229,18 @@ public sealed class SessionMiddlewareTests
     }
 
     [Fact]
+    public async Task SkippedEndpoint_CookieAndFailingStore_AnsweredWithoutTouchingStore()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());
+        var jar = new CookieJar();
+        jar.Set("tessera", "AY86RH6lwgGZvmES43oH985EeEghr3sA075UnEiqPzRnU7gRAT8tygVXxV2D7JVqSg");
+        using var response = await jar.GetAsync(app.Client, "/skipped");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no session", await response.Content.ReadAsStringAsync());
+        Assert.Empty(CookieJar.SetCookies(response));
+    }
+
+    [Fact]
     public async Task StoreFailure_OnSave_Answers5xxAndSetsNoCookie()
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());

@@ -19,6 +19,7 @@ public static class SessionApp
             {
                 app.UseTessera();
                 app.MapGet("/plain", () => "plain");
+                app.MapGet("/skipped", (HttpContext c) => c.Features.Get<ITesseraSessionFeature>() is null ? "no session" : "session").WithoutTesseraSession();
                 app.MapGet("/get/{key}", (HttpContext c, string key) => c.Session.GetString(key) ?? "(none)");
                 app.MapPost("/set/{key}/{value}", (HttpContext c, string key, string value) =>
                 {
