@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +16,7 @@ namespace Tessera.Sqlite;
 /// listing, data)</c>, indexes on <c>user_tag</c> and <c>expires_at</c>, and <c>tessera_schema(component, version)</c>.
 /// Several processes may share the database file on one machine (SQLite's locking); not on a network file system.
 /// </remarks>
-public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics
+public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, IDisposable
 {
     /// <summary>The schema version this code writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -27,8 +28,11 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private readonly int _commandTimeoutSeconds;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private const int MaxIdleConnections = 16;
+    private readonly ConcurrentBag<PooledConnection> _idle = [];
     private readonly Lock _schemaGate = new();
     private volatile bool _schemaReady;
+    private volatile bool _disposed;
 
     /// <summary>Creates a store; the schema is created on first use.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -36,7 +40,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = true }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = false }.ToString();
         _connectionPragmas = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")};";
         _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _time = timeProvider ?? TimeProvider.System;
@@ -50,7 +54,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     public ValueTask<SessionRecord?> LoadAsync(SessionKey key, CancellationToken cancellationToken) =>
         RunAsync("load", connection =>
         {
-            using var command = Command(connection, $"SELECT {Columns} FROM tessera_sessions WHERE key = $key AND expires_at > $now");
+            var command = connection.Command($"SELECT {Columns} FROM tessera_sessions WHERE key = $key AND expires_at > $now");
             command.Parameters.AddWithValue("$key", key.Bytes.ToArray());
             command.Parameters.AddWithValue("$now", NowMs());
             using var reader = command.ExecuteReader();
@@ -64,8 +68,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         return RunAsync("save", connection =>
         {
             // The version check is in the statement, so the database decides who won a race.
-            using var command = Command(
-                connection,
+            var command = connection.Command(
                 expectedVersion == 0
                     ? $"""
                        INSERT INTO tessera_sessions ({Columns}) VALUES ($key, $version, $expires, $tag, $listing, $data)
@@ -93,7 +96,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     public async ValueTask DeleteAsync(SessionKey key, CancellationToken cancellationToken) =>
         await RunAsync("delete", connection =>
         {
-            using var command = Command(connection, "DELETE FROM tessera_sessions WHERE key = $key");
+            var command = connection.Command("DELETE FROM tessera_sessions WHERE key = $key");
             command.Parameters.AddWithValue("$key", key.Bytes.ToArray());
             return command.ExecuteNonQuery();
         }, cancellationToken).ConfigureAwait(false);
@@ -104,7 +107,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         ArgumentNullException.ThrowIfNull(userTag);
         return RunAsync<IReadOnlyList<SessionRecord>>("list by user", connection =>
         {
-            using var command = Command(connection, $"SELECT {Columns} FROM tessera_sessions WHERE user_tag = $tag AND expires_at > $now");
+            var command = connection.Command($"SELECT {Columns} FROM tessera_sessions WHERE user_tag = $tag AND expires_at > $now");
             command.Parameters.AddWithValue("$tag", userTag);
             command.Parameters.AddWithValue("$now", NowMs());
             using var reader = command.ExecuteReader();
@@ -124,7 +127,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         ArgumentNullException.ThrowIfNull(userTag);
         return RunAsync("delete by user", connection =>
         {
-            using var command = Command(connection, "DELETE FROM tessera_sessions WHERE user_tag = $tag AND key IS NOT $except AND expires_at > $now");
+            var command = connection.Command("DELETE FROM tessera_sessions WHERE user_tag = $tag AND key IS NOT $except AND expires_at > $now");
             command.Parameters.AddWithValue("$tag", userTag);
             command.Parameters.AddWithValue("$except", except is { } k ? k.Bytes.ToArray() : DBNull.Value);
             command.Parameters.AddWithValue("$now", NowMs());
@@ -136,7 +139,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     public ValueTask<int> SweepAsync(CancellationToken cancellationToken) =>
         RunAsync("sweep", connection =>
         {
-            using var command = Command(connection, "DELETE FROM tessera_sessions WHERE expires_at <= $now");
+            var command = connection.Command("DELETE FROM tessera_sessions WHERE expires_at <= $now");
             command.Parameters.AddWithValue("$now", NowMs());
             var count = command.ExecuteNonQuery();
             Log.Swept(_logger, count);
@@ -147,7 +150,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     public ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         RunAsync("count", connection =>
         {
-            using var command = Command(connection, "SELECT COALESCE(SUM(expires_at > $now), 0), COALESCE(SUM(expires_at <= $now), 0) FROM tessera_sessions");
+            var command = connection.Command("SELECT COALESCE(SUM(expires_at > $now), 0), COALESCE(SUM(expires_at <= $now), 0) FROM tessera_sessions");
             command.Parameters.AddWithValue("$now", NowMs());
             using var reader = command.ExecuteReader();
             reader.Read();
@@ -173,11 +176,25 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         return command;
     }
 
+    /// <summary>Closes the store's idle connections.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        while (_idle.TryTake(out var connection))
+        {
+            connection.Dispose();
+        }
+    }
+
     // Microsoft.Data.Sqlite has no true asynchronous I/O: its async methods run synchronously. Calling the
     // synchronous API directly avoids the task overhead on every request.
-    private ValueTask<T> RunAsync<T>(string operation, Func<SqliteConnection, T> action, CancellationToken cancellationToken)
+    // The store keeps its own small pool of open connections, each with its compiled statements, because
+    // Microsoft.Data.Sqlite compiles a statement per command object: re-preparing on every request costs more
+    // than the query.
+    private ValueTask<T> RunAsync<T>(string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
             if (!_schemaReady)
@@ -185,8 +202,29 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
                 EnsureSchema();
             }
 
-            using var connection = Open();
-            return ValueTask.FromResult(action(connection));
+            var connection = _idle.TryTake(out var idle) ? idle : new PooledConnection(Open(), _commandTimeoutSeconds);
+            T result;
+            try
+            {
+                result = action(connection);
+            }
+            catch
+            {
+                // A connection that failed mid-statement is not reused.
+                connection.Dispose();
+                throw;
+            }
+
+            if (_disposed || _idle.Count >= MaxIdleConnections)
+            {
+                connection.Dispose();
+            }
+            else
+            {
+                _idle.Add(connection);
+            }
+
+            return ValueTask.FromResult(result);
         }
         catch (SqliteException e)
         {
@@ -276,6 +314,37 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
             }
 
             _schemaReady = true;
+        }
+    }
+
+    /// <summary>An open connection and the commands compiled on it, reused across requests.</summary>
+    private sealed class PooledConnection(SqliteConnection connection, int commandTimeoutSeconds) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        /// <summary>The command for <paramref name="sql"/>, compiled once per connection, with no parameters.</summary>
+        public SqliteCommand Command(string sql)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.CommandTimeout = commandTimeoutSeconds;
+                _commands[sql] = command;
+            }
+
+            command.Parameters.Clear();
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            connection.Dispose();
         }
     }
 }

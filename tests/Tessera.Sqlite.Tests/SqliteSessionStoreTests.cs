@@ -128,4 +128,13 @@ public sealed class SqliteSessionStoreTests : IDisposable
         Assert.Equal(SaveResult.Saved, await a.SaveAsync(Record(record.Key, 2), 1, default));
         Assert.Equal(SaveResult.Conflict, await b.SaveAsync(Record(record.Key, 2), 1, default));
     }
+
+    [Fact]
+    public async Task Dispose_ThenUse_ThrowsObjectDisposed()
+    {
+        var store = Store();
+        await store.SaveAsync(Record(), 0, default);
+        store.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.LoadAsync(Record().Key, default));
+    }
 }

@@ -14,7 +14,8 @@ namespace Tessera.Benchmarks.Cookies;
 /// Protection's Protect+Unprotect of the same JSON runs in the same class for comparison.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[MinColumn]
+[SimpleJob(warmupCount: 3, iterationCount: 5)]
 public class CookieFormatBenchmarks
 {
     private const string Name = "session";

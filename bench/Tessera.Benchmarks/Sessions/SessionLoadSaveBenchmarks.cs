@@ -20,7 +20,9 @@ namespace Tessera.Benchmarks.Sessions;
 /// <see cref="MemoryDistributedCache"/> (no encryption of the data, no versioning) is the anchor in the same run.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[MedianColumn]
+// More iterations than ShortRun: the machine is shared and the median is steadier than three samples.
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
 public class SessionLoadSaveBenchmarks
 {
     private const int Keys = 10;

@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Crypto;
 
 namespace Tessera.Cookies;
@@ -40,13 +42,14 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
 
     private readonly BeakerCookieOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly byte[] _validateKey;
     private readonly byte[]? _encryptKey;
     private readonly int _nonceTextLength;
 
     /// <summary>Creates the format.</summary>
     /// <exception cref="ArgumentException">No validate key, non-ASCII keys with encryption, or nonce bits not a multiple of 8.</exception>
-    public BeakerCookieFormat(BeakerCookieOptions options, TimeProvider? timeProvider = null)
+    public BeakerCookieFormat(BeakerCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.ValidateKey))
@@ -79,6 +82,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         _nonceTextLength = ((4 * nonceBytes / 3) + 3) & ~3;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -92,7 +96,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         Read(value, CookieJson.ToUnixSeconds(now));
 
     /// <summary>Reads at an explicit Unix time in seconds (vectors compare float seconds, as Beaker does).</summary>
-    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(ReadCore(value, now));
+    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(_logger, ReadCore(value, now));
 
     private CookieReadResult ReadCore(string? value, double now)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 
 namespace Tessera.Cookies;
 
@@ -8,8 +9,13 @@ internal static class CookieMetrics
     private static readonly Meter Meter = new("Tessera");
     private static readonly Counter<long> Reads = Meter.CreateCounter<long>("tessera.cookies.read", description: "Cookie sessions read, by format and verdict (reason 'none' = accepted).");
 
-    public static CookieReadResult Record(CookieReadResult result)
+    public static CookieReadResult Record(ILogger logger, CookieReadResult result)
     {
+        if (!result.IsValid && result.Reason != CookieRejection.Absent)
+        {
+            CookieLog.Rejected(logger, result.FormatName, result.Reason);
+        }
+
         if (Reads.Enabled)
         {
             Reads.Add(1, new KeyValuePair<string, object?>("format", result.FormatName), new KeyValuePair<string, object?>("reason", result.Reason.ToString()));

@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Crypto;
 
 namespace Tessera.Cookies;
@@ -26,11 +28,12 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
 
     private readonly PyramidNaclCookieOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly byte[] _secret;
 
     /// <summary>Creates the format.</summary>
     /// <exception cref="ArgumentException">The secret is missing or not 32 bytes.</exception>
-    public PyramidNaclCookieFormat(PyramidNaclCookieOptions options, TimeProvider? timeProvider = null)
+    public PyramidNaclCookieFormat(PyramidNaclCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Secret is not { Length: SecretBox.KeySize })
@@ -41,6 +44,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
         _secret = (byte[])options.Secret.Clone();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -53,7 +57,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now) => Read(value, CookieJson.ToUnixSeconds(now));
 
     /// <summary>Reads at an explicit Unix time in seconds (Pyramid compares float seconds).</summary>
-    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(ReadCore(value, now));
+    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(_logger, ReadCore(value, now));
 
     private CookieReadResult ReadCore(string? value, double now)
     {

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Tessera.Cookies;
 
@@ -20,8 +22,10 @@ namespace Tessera.Cookies;
 ///     21     n  ciphertext of the UTF-8 JSON payload
 ///   21+n    16  GCM tag
 /// </code>
-/// Message key = HKDF-SHA256(ikm = keyring key, salt = salt, info = "tessera cookie v1", 32 bytes); the GCM nonce is
-/// zero because each message key is used once, so no per-key nonce limit binds a busy site. Associated data =
+/// Message key = HKDF-SHA256 with the keyring key as input keying material: PRK = HKDF-Extract(salt = "tessera cookie
+/// v1", key), computed once per key; message key = HKDF-Expand(PRK, info = "tessera cookie v1" || cookie salt, 32).
+/// (RFC 5869 puts per-message context in info and allows a fixed extract salt; this saves one HMAC per cookie.)
+/// The GCM nonce is zero because each message key is used once, so no per-key nonce limit binds a busy site. Associated data =
 /// the 21-byte header || UTF-8(cookie name): a value copied to another cookie name or version does not open.
 /// Payload JSON: <c>{"c": created (Unix ms), "r": renewed (Unix ms), "d": { session dictionary }}</c>.
 /// </remarks>
@@ -50,12 +54,14 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
 
     private readonly SealedCookieOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly byte[][] _keys;
     private readonly uint[] _keyIds;
+    private readonly byte[][] _prks;
 
     /// <summary>Creates the format.</summary>
     /// <exception cref="ArgumentException">No keyring, a key that is not 32 bytes, or inconsistent timeouts.</exception>
-    public SealedCookieFormat(SealedCookieOptions options, TimeProvider? timeProvider = null)
+    public SealedCookieFormat(SealedCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Keyring is null)
@@ -80,8 +86,10 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         }
 
         _keyIds = [.. _keys.Select(KeyId)];
+        _prks = [.. _keys.Select(Prk)];
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -110,7 +118,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
-        return CookieMetrics.Record(ReadCore(cookieName, value, now));
+        return CookieMetrics.Record(_logger, ReadCore(cookieName, value, now));
     }
 
     private CookieReadResult ReadCore(string cookieName, string? value, DateTimeOffset now)
@@ -143,7 +151,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
             }
 
             anyKey = true;
-            if (TryOpen(_keys[i], cookieName, sealedBytes, plaintext))
+            if (TryOpen(_prks[i], cookieName, sealedBytes, plaintext))
             {
                 opened = i;
             }
@@ -171,6 +179,11 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         }
 
         var reissue = _options.ReissueTime is { } reissueTime && now - renewed > reissueTime;
+        if (opened > 0)
+        {
+            CookieLog.OpenedWithOldKey(_logger, keyId);
+        }
+
         // Data and StoredData are one instance here: the format has no bookkeeping keys inside the dictionary.
         return CookieReadResult.Valid(FormatName, data, data, created, renewed, reissue, openedWithOldKey: opened > 0);
     }
@@ -182,7 +195,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
         ArgumentNullException.ThrowIfNull(payload);
         var salt = RandomNumberGenerator.GetBytes(SaltSize);
-        var value = Seal(_keys[0], _keyIds[0], cookieName, SerializePayload(payload), salt);
+        var value = Seal(_prks[0], _keyIds[0], cookieName, SerializePayload(payload), salt);
         var size = cookieName.Length + 1 + value.Length;
         if (!_options.EnableChunking && size > CookieChunker.BrowserLimit)
         {
@@ -205,15 +218,18 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
             SameSite = _options.SameSite,
         };
 
+    /// <summary>The HKDF pseudo-random key of a keyring key (the extract step, done once per key).</summary>
+    internal static byte[] Prk(byte[] key) => HKDF.Extract(HashAlgorithmName.SHA256, key, HkdfInfo);
+
     /// <summary>Seals serialized payload bytes with an explicit salt (tests and benchmarks).</summary>
-    internal static string Seal(byte[] key, uint keyId, string cookieName, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> salt)
+    internal static string Seal(byte[] prk, uint keyId, string cookieName, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> salt)
     {
         var raw = new byte[HeaderSize + plaintext.Length + TagSize];
         raw[0] = Version;
         BinaryPrimitives.WriteUInt32BigEndian(raw.AsSpan(1), keyId);
         salt.CopyTo(raw.AsSpan(1 + KeyIdSize));
         Span<byte> messageKey = stackalloc byte[32];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, key, messageKey, salt, HkdfInfo);
+        DeriveMessageKey(prk, salt, messageKey);
         var aad = AssociatedData(raw.AsSpan(0, HeaderSize), cookieName);
         using (var gcm = new AesGcm(messageKey, TagSize))
         {
@@ -224,10 +240,18 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         return Base64Url.EncodeToString(raw);
     }
 
-    private static bool TryOpen(byte[] key, string cookieName, ReadOnlySpan<byte> sealedBytes, Span<byte> plaintext)
+    private static void DeriveMessageKey(byte[] prk, ReadOnlySpan<byte> salt, Span<byte> messageKey)
+    {
+        Span<byte> info = stackalloc byte[HkdfInfo.Length + SaltSize];
+        HkdfInfo.CopyTo(info);
+        salt.CopyTo(info[HkdfInfo.Length..]);
+        HKDF.Expand(HashAlgorithmName.SHA256, prk, messageKey, info);
+    }
+
+    private static bool TryOpen(byte[] prk, string cookieName, ReadOnlySpan<byte> sealedBytes, Span<byte> plaintext)
     {
         Span<byte> messageKey = stackalloc byte[32];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, key, messageKey, sealedBytes.Slice(1 + KeyIdSize, SaltSize), HkdfInfo);
+        DeriveMessageKey(prk, sealedBytes.Slice(1 + KeyIdSize, SaltSize), messageKey);
         var aad = AssociatedData(sealedBytes[..HeaderSize], cookieName);
         try
         {

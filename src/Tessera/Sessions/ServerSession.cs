@@ -131,7 +131,7 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         get
         {
             ArgumentNullException.ThrowIfNull(key);
-            return State.Values.TryGetValue(key, out var value) ? value : null;
+            return State.Values.TryGetValue(key, out var value) ? value.Node : null;
         }
 
         set => Set(key, value);
@@ -141,7 +141,14 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     public bool TryGetValue(string key, out JsonNode? value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return State.Values.TryGetValue(key, out value);
+        if (State.Values.TryGetValue(key, out var stored))
+        {
+            value = stored.Node;
+            return true;
+        }
+
+        value = null;
+        return false;
     }
 
     /// <summary>True when <paramref name="key"/> is present.</summary>
@@ -161,7 +168,7 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
             throw new ArgumentException("The JSON node already belongs to another object or array; pass value.DeepClone().", nameof(value));
         }
 
-        State.Values[key] = value;
+        State.Values[key] = SessionValue.FromNode(value);
         _dirtyKeys.Add(key);
         _isModified = true;
     }
@@ -190,7 +197,13 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     }
 
     /// <inheritdoc />
-    public IEnumerator<KeyValuePair<string, JsonNode?>> GetEnumerator() => State.Values.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, JsonNode?>> GetEnumerator()
+    {
+        foreach (var (key, value) in State.Values)
+        {
+            yield return new KeyValuePair<string, JsonNode?>(key, value.Node);
+        }
+    }
 
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

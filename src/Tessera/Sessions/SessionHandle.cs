@@ -49,9 +49,9 @@ public sealed class SessionHandle
     /// <summary>The random data key (secret: never log it).</summary>
     public ReadOnlySpan<byte> DataKey => _dataKey;
 
-    /// <summary>Creates a handle with a fresh id and key from <see cref="RandomNumberGenerator"/>.</summary>
+    /// <summary>Creates a handle with a fresh id and key from <see cref="RandomNumberGenerator"/> (drawn in blocks, see RandomPool).</summary>
     public static SessionHandle Create() =>
-        new(RandomNumberGenerator.GetBytes(LookupIdLength), RandomNumberGenerator.GetBytes(DataKeyLength));
+        new(RandomPool.GetBytes(LookupIdLength), RandomPool.GetBytes(DataKeyLength));
 
     /// <summary>Parses a cookie value; false for anything that is not exactly a handle of this format.</summary>
     public static bool TryParse(string? cookieValue, out SessionHandle? handle)

@@ -408,11 +408,12 @@ public sealed class SessionManager
         if (session.NestedMutation)
         {
             // A caller mutated a node in place and set IsModified: find which keys differ from what was loaded.
+            // Values never handed out cannot have been mutated.
             var original = session.OriginalPlaintext is null ? null : SessionState.Parse(session.OriginalPlaintext);
             var before = original?.Values ?? [];
             foreach (var (key, value) in ours.Values)
             {
-                if (!before.TryGetValue(key, out var old) || !JsonNode.DeepEquals(old, value))
+                if (value.IsMaterialized && (!before.TryGetValue(key, out var old) || !JsonNode.DeepEquals(old.Node, value.Node)))
                 {
                     keys.Add(key);
                 }

@@ -43,7 +43,7 @@ internal static class SessionSealer
         var output = new byte[Overhead + plaintext.Length];
         output[0] = Version;
         var nonce = output.AsSpan(1, NonceLength);
-        RandomNumberGenerator.Fill(nonce);
+        RandomPool.Fill(nonce);
         Span<byte> aad = stackalloc byte[1 + SessionKey.Length];
         aad[0] = Version;
         sessionKey.Bytes.CopyTo(aad[1..]);

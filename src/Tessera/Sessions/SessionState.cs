@@ -10,6 +10,8 @@ namespace Tessera.Sessions;
 /// </summary>
 internal sealed class SessionState
 {
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
     public long CreatedMs { get; set; }
 
     public long AccessedMs { get; set; }
@@ -26,9 +28,7 @@ internal sealed class SessionState
 
     public string? BoundIp { get; set; }
 
-    public Dictionary<string, JsonNode?> Values { get; set; } = new(StringComparer.Ordinal);
-
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    public Dictionary<string, SessionValue> Values { get; } = new(StringComparer.Ordinal);
 
     public byte[] Serialize(int sizeHint = 256)
     {
@@ -66,72 +66,99 @@ internal sealed class SessionState
             }
 
             writer.WritePropertyName("d"u8);
-            WriteValues(writer, Values);
+            writer.WriteStartObject();
+            foreach (var (key, value) in Values)
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static void WriteValues(Utf8JsonWriter writer, Dictionary<string, JsonNode?> values)
-    {
-        writer.WriteStartObject();
-        foreach (var (key, value) in values)
-        {
-            writer.WritePropertyName(key);
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
-        }
-
-        writer.WriteEndObject();
-    }
-
-    /// <summary>Parses a plaintext; null when it is not a session object of this version.</summary>
-    public static SessionState? Parse(ReadOnlySpan<byte> json)
+    /// <summary>Parses a plaintext; null when it is not a session object of this version. Values stay raw slices of <paramref name="json"/>.</summary>
+    public static SessionState? Parse(byte[] json)
     {
         try
         {
-            if (JsonNode.Parse(json) is not JsonObject root || root["v"]?.GetValue<int>() != 1
-                || root["c"] is not JsonValue created || root["a"] is not JsonValue accessed)
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
             }
 
-            var state = new SessionState
+            var state = new SessionState();
+            bool sawVersion = false, sawCreated = false, sawAccessed = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                CreatedMs = created.GetValue<long>(),
-                AccessedMs = accessed.GetValue<long>(),
-                IdleTimeout = root["i"] is { } i ? TimeSpan.FromSeconds(i.GetValue<double>()) : null,
-                Lifetime = root["l"] is { } l ? TimeSpan.FromSeconds(l.GetValue<double>()) : null,
-                UserId = root["u"]?.GetValue<string>(),
-                CheckHash = root["k"]?.GetValue<string>(),
-                BoundIp = root["ip"]?.GetValue<string>(),
-            };
-            if (root["x"] is JsonObject extras)
-            {
-                root.Remove("x");
-                state.Extras = extras;
-            }
-
-            if (root["d"] is JsonObject data)
-            {
-                var entries = data.ToList();
-                data.Clear();
-                foreach (var (key, value) in entries)
+                if (reader.ValueTextEquals("d"u8))
                 {
-                    state.Values[key] = value;
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        return null;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var key = reader.GetString()!;
+                        reader.Read();
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        state.Values[key] = SessionValue.FromRaw(json.AsMemory(start, (int)reader.BytesConsumed - start));
+                    }
+
+                    continue;
+                }
+
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "v":
+                        sawVersion = reader.GetInt32() == 1;
+                        break;
+                    case "c":
+                        state.CreatedMs = reader.GetInt64();
+                        sawCreated = true;
+                        break;
+                    case "a":
+                        state.AccessedMs = reader.GetInt64();
+                        sawAccessed = true;
+                        break;
+                    case "i":
+                        state.IdleTimeout = TimeSpan.FromSeconds(reader.GetDouble());
+                        break;
+                    case "l":
+                        state.Lifetime = TimeSpan.FromSeconds(reader.GetDouble());
+                        break;
+                    case "u":
+                        state.UserId = reader.GetString();
+                        break;
+                    case "k":
+                        state.CheckHash = reader.GetString();
+                        break;
+                    case "ip":
+                        state.BoundIp = reader.GetString();
+                        break;
+                    case "x":
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        state.Extras = JsonNode.Parse(json.AsSpan(start, (int)reader.BytesConsumed - start)) as JsonObject;
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
                 }
             }
 
-            return state;
+            return sawVersion && sawCreated && sawAccessed ? state : null;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
         {
             return null;
         }

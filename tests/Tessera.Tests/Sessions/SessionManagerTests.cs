@@ -412,6 +412,31 @@ public sealed class SessionManagerTests
         Assert.Contains("no user index", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Commit_NestedMutationInPlace_IsSavedAndUntouchedValuesKeepTheirJson()
+    {
+        var manager = Manager();
+        var session = await manager.LoadAsync(null, SessionClientInfo.None);
+        session["obj"] = new JsonObject { ["n"] = 1 };
+        session["text"] = "caf\u00e9 \"quoted\"";
+        session["number"] = 1.5e300;
+        session["nothing"] = null;
+        var cookie = (await manager.CommitAsync(session)).CookieValue;
+
+        var loaded = await manager.LoadAsync(cookie, SessionClientInfo.None);
+        loaded["obj"]!["n"] = 2;
+        loaded.IsModified = true;
+        await manager.CommitAsync(loaded);
+
+        var final = await manager.LoadAsync(cookie, SessionClientInfo.None);
+        Assert.Equal(2, final["obj"]!["n"]!.GetValue<int>());
+        Assert.Equal("caf\u00e9 \"quoted\"", final["text"]!.GetValue<string>());
+        Assert.Equal(1.5e300, final["number"]!.GetValue<double>());
+        Assert.True(final.TryGetValue("nothing", out var nothing));
+        Assert.Null(nothing);
+        Assert.Equal(["obj", "text", "number", "nothing"], final.Select(kv => kv.Key).ToArray());
+    }
+
     /// <summary>Passes everything through but reports records as live whatever their expiry.</summary>
     private sealed class ExpiryIgnoringStore(MemorySessionStore inner) : ISessionStore
     {
