@@ -56,6 +56,7 @@ for round in 1 2; do
   run_case bare bare /work no
   run_case untouched-no-cookie tessera-untouched /plain no
   run_case untouched-with-cookie tessera-untouched /plain yes
+  run_case skipped-endpoint-with-cookie tessera-untouched /skipped yes
   run_case aspnet-session aspnet-session /work yes
   run_case tessera-cookie tessera-cookie /work yes
   run_case tessera-server-memory tessera-memory /work yes
@@ -91,6 +92,7 @@ print(f"- Tessera server mode (memory) / ASP.NET Core session: {ratio('tessera-s
 print(f"- Tessera server mode (SQLite) / ASP.NET Core session: {ratio('tessera-server-sqlite','aspnet-session'):.2f}×")
 print(f"- request not touching the session (no cookie) / bare: {ratio('untouched-no-cookie','bare'):.3f}× (goal ≥ 0.95×)")
 print(f"- request not touching the session (with a session cookie) / bare: {ratio('untouched-with-cookie','bare'):.3f}×")
+print(f"- endpoint marked WithoutTesseraSession() (with a session cookie) / bare: {ratio('skipped-endpoint-with-cookie','bare'):.3f}×")
 print(f"- auth_tkt scheme / built-in cookie authentication: {ratio('authtkt','cookie-auth'):.2f}× (goal ≥ 1.5×)")
 def cpu(a, b): return data[b]["us_per_req"] / data[a]["us_per_req"]
 print()

@@ -36,6 +36,12 @@ internal static class Pages
             sb.Append("<p class=\"").Append(error ? "err" : "msg").Append("\" id=\"message\">").Append(E(message)).Append("</p>");
         }
 
+        if (user is not null)
+        {
+            // Keeps the auth_tkt ticket fresh while the user is active (plone.session's refresh, the ASP.NET way).
+            body += "<script src=\"/_authtkt/refresh.js\" defer></script>";
+        }
+
         return sb.Append(body).Append("</body></html>").ToString();
     }
 

@@ -43,7 +43,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapHealthChecks("/health");
+app.MapHealthChecks("/health").WithoutTesseraSession();
 app.MapAuthTktRefresh();
 app.MapAuthTktRemoval();
 

@@ -6,7 +6,7 @@ using Tessera.AspNetCore;
 // One small Kestrel app per benchmark case, chosen by the first argument; bench/http/run.sh drives each with wrk.
 //   GET /init  creates the session (or signs in) and answers with its cookie
 //   GET /work  reads and writes the session (session cases) or reads the login (auth cases)
-//   GET /plain touches nothing
+//   GET /plain touches nothing; GET /skipped (tessera-untouched) is marked WithoutTesseraSession()
 var mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Tessera.HttpBench <mode> --urls http://127.0.0.1:PORT");
 var builder = WebApplication.CreateBuilder(args[1..]);
 builder.Logging.ClearProviders();
@@ -71,6 +71,10 @@ if (auth)
 }
 
 app.MapGet("/plain", () => "ok");
+if (mode == "tessera-untouched")
+{
+    app.MapGet("/skipped", () => "ok").WithoutTesseraSession();
+}
 if (session)
 {
     app.MapGet("/init", async (HttpContext c) =>

@@ -135,14 +135,11 @@ internal sealed class ServerRequestSession : RequestSession
         }
         catch (SessionConflictException ex)
         {
-            // Another request signed this session out or revoked it: its changes are dropped, the cookie cleared.
+            // The changes could not be merged with a concurrent save (or the session was signed out or revoked
+            // meanwhile): they are not stored, and the client is told so (409) rather than losing them silently.
+            // The cookie is left alone; if the record is gone, the next request clears it.
             _engine.LogConflict(ex);
-            if (_hadCookie)
-            {
-                _engine.DeleteCookie(response);
-            }
-
-            return;
+            throw;
         }
 
         if (result.CookieValue is { } value)

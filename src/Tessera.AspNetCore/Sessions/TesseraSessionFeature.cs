@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Tessera.Sessions;
 
 namespace Tessera.AspNetCore;
 
@@ -67,7 +68,22 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
         }
 
         _committed = true;
-        await _session.CommitAsync(_context.Response, _context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await _session.CommitAsync(_context.Response, _context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (SessionConflictException)
+        {
+            try
+            {
+                _context.Response.StatusCode = StatusCodes.Status409Conflict;
+                _context.Response.Headers.CacheControl = "no-store";
+            }
+            catch (InvalidOperationException)
+            {
+                // Headers already sent: the conflict is in the log only.
+            }
+        }
     }
 
     private Task CommitOnStartingAsync() => CommitAsync();

@@ -35,6 +35,12 @@ public sealed class TesseraSessionMiddleware
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<SkipTesseraSessionAttribute>() is not null)
+        {
+            await _next(context).ConfigureAwait(false);
+            return;
+        }
+
         var feature = new TesseraSessionFeature(context, _engine);
         context.Features.Set<ISessionFeature>(feature);
         context.Features.Set<ITesseraSessionFeature>(feature);

@@ -229,12 +229,42 @@ public sealed class SessionMiddlewareTests
     }
 
     [Fact]
+    public async Task SkippedEndpoint_CookieAndFailingStore_AnsweredWithoutTouchingStore()
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());
+        var jar = new CookieJar();
+        jar.Set("tessera", "AY86RH6lwgGZvmES43oH985EeEghr3sA075UnEiqPzRnU7gRAT8tygVXxV2D7JVqSg");
+        using var response = await jar.GetAsync(app.Client, "/skipped");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no session", await response.Content.ReadAsStringAsync());
+        Assert.Empty(CookieJar.SetCookies(response));
+    }
+
+    [Fact]
     public async Task StoreFailure_OnSave_Answers5xxAndSetsNoCookie()
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());
         using var response = await app.Client.PostAsync("/signin/alice", null);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Empty(CookieJar.SetCookies(response));
+    }
+
+    [Fact]
+    public async Task Commit_ChangesCannotBeMerged_Answers409AndKeepsCookie()
+    {
+        var store = new ConflictingStore();
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore>(store));
+        var jar = new CookieJar();
+        using var first = await jar.PostAsync(app.Client, "/set/a/1");
+        var cookie = jar["tessera"];
+        store.Conflicting = true;
+        using var second = await jar.PostAsync(app.Client, "/set/a/2");
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Empty(CookieJar.SetCookies(second));
+        store.Conflicting = false;
+        using var get = await jar.GetAsync(app.Client, "/get/a");
+        Assert.Equal("1", await get.Content.ReadAsStringAsync());
+        Assert.Equal(cookie, jar["tessera"]);
     }
 
     [Fact]

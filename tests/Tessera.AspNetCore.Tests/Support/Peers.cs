@@ -75,7 +75,7 @@ public sealed class ApacheAuthTkt : IDisposable
         var pid = stdout.Trim().Split('\n').Last().Trim();
         var apache = new ApacheAuthTkt(script, pid, port);
         using var client = new HttpClient();
-        for (var i = 0; i < 50; i++)
+        for (var i = 0; i < 200; i++)
         {
             try
             {

@@ -19,6 +19,7 @@ public static class SessionApp
             {
                 app.UseTessera();
                 app.MapGet("/plain", () => "plain");
+                app.MapGet("/skipped", (HttpContext c) => c.Features.Get<ITesseraSessionFeature>() is null ? "no session" : "session").WithoutTesseraSession();
                 app.MapGet("/get/{key}", (HttpContext c, string key) => c.Session.GetString(key) ?? "(none)");
                 app.MapPost("/set/{key}/{value}", (HttpContext c, string key, string value) =>
                 {
@@ -46,6 +47,16 @@ public static class SessionApp
                 app.MapPost("/signout", async (HttpContext c) =>
                 {
                     await c.GetTesseraSession().SignOutAsync();
+                    return "ok";
+                });
+                app.MapPost("/remember", (HttpContext c) =>
+                {
+                    c.GetTesseraSession().SetLifetime(TimeSpan.FromDays(30), TimeSpan.FromDays(90));
+                    return "ok";
+                });
+                app.MapPost("/rotate", async (HttpContext c) =>
+                {
+                    await c.GetTesseraSession().RotateAsync();
                     return "ok";
                 });
                 app.MapGet("/whoami", (HttpContext c) => c.GetTesseraSession().UserId ?? "(anonymous)");

@@ -75,7 +75,7 @@ public sealed class DemoServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        for (var i = 0; i < 150; i++)
+        for (var i = 0; i < 600; i++)
         {
             if (process.HasExited)
             {
@@ -98,7 +98,7 @@ public sealed class DemoServer : IAsyncDisposable
         }
 
         await server.DisposeAsync();
-        throw new TimeoutException("The demo did not answer /health within 15 s: " + server.Output);
+        throw new TimeoutException("The demo did not answer /health within 60 s: " + server.Output);
     }
 
     /// <summary>The settings most tests use: Secure off, since the tests speak plain http to 127.0.0.1.</summary>
