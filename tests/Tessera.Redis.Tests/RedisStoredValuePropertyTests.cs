@@ -64,7 +64,7 @@ public sealed class RedisStoredValuePropertyTests : IAsyncLifetime
     private bool ReadAndWriteAgree(byte[] value)
     {
         var key = NewKey();
-        _redis.GetDatabase().StringSet(_prefix + "s:" + key, value);
+        _redis.GetDatabase().StringSetAsync(_prefix + "s:" + key, value).GetAwaiter().GetResult();
         var loaded = _store.LoadAsync(key, default).AsTask().GetAwaiter().GetResult();
         var save = _store.SaveAsync(new SessionRecord(key, 1, new byte[] { 1 }, Start.AddMinutes(5)), 0, default).AsTask().GetAwaiter().GetResult();
         return loaded is null ? save == SaveResult.Saved : save == SaveResult.Conflict;
