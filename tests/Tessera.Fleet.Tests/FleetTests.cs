@@ -214,7 +214,7 @@ public sealed class FleetTests
         Assert.Equal(HttpStatusCode.OK, await alice.LoginAsync(a, Alice, AlicePassword));
         Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsync(a, "color", "blue")).Status);
 
-        using (var redis = await ConnectionMultiplexer.ConnectAsync(store.ConnectionString + ",allowAdmin=true"))
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(store.ConnectionString + ",allowAdmin=true,syncTimeout=15000"))
         {
             var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "tessera:s:*").ToList();
             Assert.NotEmpty(keys);
