@@ -5,6 +5,7 @@ using Tessera.Tickets;
 
 namespace Tessera.Tests.Tickets;
 
+[Collection(TicketMetricsGroup.Name)]
 public sealed class TicketValidatorTests
 {
     private static readonly byte[] Current = Encoding.UTF8.GetBytes("the current secret, 32 bytes ok!");
