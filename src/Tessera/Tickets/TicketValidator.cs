@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
@@ -203,7 +204,8 @@ public sealed class TicketValidator
             Tokens = SplitTokens(parsed.Tokens),
             UserData = Encoding.UTF8.GetString(parsed.UserData),
             IssuedAt = DateTimeOffset.FromUnixTimeSeconds(parsed.Timestamp),
-            ClientIp = _s.IgnoreIp || ip4.IndexOfAnyExcept((byte)0) < 0 ? null : new IPAddress(ip4),
+            ClientIp = _s.IgnoreIp || ip4.IndexOfAnyExcept((byte)0) < 0 ? null
+                : clientIp!.AddressFamily == AddressFamily.InterNetwork ? clientIp : new IPAddress(ip4),
         };
         return TicketVerdict.Accept(result, matched > 0, refresh);
     }
@@ -256,7 +258,7 @@ public sealed class TicketValidator
             return TicketRejection.Malformed;
         }
 
-        // Raw bytes are compared, not hex: half the work for FixedTimeEquals, which runs unoptimised by design.
+        // Raw bytes are compared, not hex: half the work for the constant-time comparison (TicketFormat.DigestsEqual).
         var length = TicketFormat.RawDigestLength(scheme);
         Span<byte> presented = stackalloc byte[64];
         if (!TicketFormat.TryReadDigest(scheme, parsed.Digest, presented))
@@ -268,7 +270,7 @@ public sealed class TicketValidator
         for (var i = 0; i < secrets.Length; i++)
         {
             TicketFormat.ComputeDigest(scheme, secrets[i], ip4, parsed.Timestamp, parsed.UserId, parsed.Tokens, parsed.UserData, expected[..length], raw: true);
-            if (CryptographicOperations.FixedTimeEquals(expected[..length], presented[..length]))
+            if (TicketFormat.DigestsEqual(expected[..length], presented[..length]))
             {
                 matched = i;
                 return TicketRejection.None;

@@ -219,6 +219,25 @@ public sealed class TicketValidatorTests
         Assert.True(verdict.Reason is TicketRejection.Malformed or TicketRejection.BadCookieEncoding);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1500)]
+    [InlineData(2900)]
+    public void Validate_LongTicketPaddedOrNot_Accepts(int dataLength)
+    {
+        var data = new string('d', dataLength);
+        var cookie = new TicketIssuer(Options(TicketScheme.Sha256)).IssueCookieValue(Alice() with { UserData = data });
+        var validator = new TicketValidator(Options(TicketScheme.Sha256));
+
+        foreach (var value in new[] { cookie, cookie.TrimEnd('='), $"\"{cookie}\"" })
+        {
+            var verdict = validator.Validate(value, null, Issued);
+
+            Assert.Equal(TicketRejection.None, verdict.Reason);
+            Assert.Equal(data, verdict.Ticket!.UserData);
+        }
+    }
+
     [Fact]
     public void Validate_BadDigest_AllocatesNothing()
     {
