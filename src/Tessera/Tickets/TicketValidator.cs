@@ -281,11 +281,12 @@ public sealed class TicketValidator
     }
 
     // NUL shifts field boundaries without changing the digest input (spec §5); an empty user id means nobody; non-UTF-8
-    // bytes cannot be returned as text without two user ids becoming one.
+    // bytes cannot be returned as text without two user ids becoming one. The fields are checked in one pass: the
+    // separators are ASCII '!', which no multi-byte UTF-8 sequence can span, so the whole is valid iff every part is.
     private bool IsAcceptableContent(in ParsedTicket parsed) =>
         (!parsed.UserId.IsEmpty || _s.AllowEmptyUserId)
-        && !parsed.UserId.Contains((byte)0) && !parsed.Tokens.Contains((byte)0) && !parsed.UserData.Contains((byte)0)
-        && Utf8.IsValid(parsed.UserId) && Utf8.IsValid(parsed.Tokens) && Utf8.IsValid(parsed.UserData);
+        && !parsed.Fields.Contains((byte)0)
+        && Utf8.IsValid(parsed.Fields);
 
     /// <summary>Runs only on rejection: finds a more telling reason than "malformed" or "bad digest" where one exists.</summary>
     private TicketRejection Diagnose(TicketRejection status, ReadOnlySpan<byte> ticket, ReadOnlySpan<byte> ip4, IPAddress? clientIp)

@@ -238,6 +238,26 @@ public sealed class TicketValidatorTests
         }
     }
 
+    [Theory]
+    [InlineData("al\0ice", "admin", "data")]
+    [InlineData("alice", "ad\0min", "data")]
+    [InlineData("alice", "admin", "da\0ta")]
+    [InlineData("alice\xC3", "admin", "data")]
+    [InlineData("alice", "\u00A9admin", "data")]
+    [InlineData("alice\xC3", "\u00A9admin", "data")]
+    [InlineData("alice", "admin", "data\xE2\x82")]
+    [InlineData("alice", "", "\u00FFdata")]
+    public void ValidateTicket_NulOrNonUtf8InAnyField_Malformed(string userId, string tokens, string userData)
+    {
+        static byte[] Bytes(string latin1) => Encoding.Latin1.GetBytes(latin1);
+        var ticket = TicketFormat.Write(TicketScheme.Sha256, Current, new byte[4], (uint)Issued.ToUnixTimeSeconds(), Bytes(userId), Bytes(tokens), Bytes(userData), alwaysWriteTokens: true);
+        var validator = new TicketValidator(Options(TicketScheme.Sha256));
+
+        Assert.Equal(TicketRejection.Malformed, validator.ValidateTicket(ticket, null, Issued).Reason);
+        var clean = TicketFormat.Write(TicketScheme.Sha256, Current, new byte[4], (uint)Issued.ToUnixTimeSeconds(), "alice"u8, Bytes(tokens.Replace("\0", "", StringComparison.Ordinal)).Where(b => b < 0x80).ToArray(), "data"u8, alwaysWriteTokens: true);
+        Assert.Equal(TicketRejection.None, validator.ValidateTicket(clean, null, Issued).Reason);
+    }
+
     [Fact]
     public void Validate_BadDigest_AllocatesNothing()
     {
