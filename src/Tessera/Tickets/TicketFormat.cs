@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Tessera.Tickets;
@@ -259,32 +257,6 @@ internal static class TicketFormat
         return digest.IndexOfAnyExcept(LowerHex) < 0
             && Convert.FromHexString(digest, destination, out _, out var written) == OperationStatus.Done
             && written == digest.Length / 2;
-    }
-
-    /// <summary>
-    /// Compares two digests in time that depends only on their length (16, 32 or 64 bytes, fixed by the scheme, so not
-    /// secret): every 8-byte word is XORed and OR-accumulated, with no branch on the data and no early exit. It is
-    /// <see cref="CryptographicOperations.FixedTimeEquals"/>'s algorithm on words instead of bytes, with the same
-    /// protection against the JIT (no inlining, no optimisation): FixedTimeEquals alone cost 200 ns on a 64-byte digest,
-    /// more than the rest of a validation's overhead.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.NoOptimization)]
-    public static bool DigestsEqual(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
-    {
-        if (left.Length != right.Length || left.Length % sizeof(ulong) != 0)
-        {
-            throw new ArgumentException("Digests to compare must have the same length, a multiple of 8 bytes.", nameof(right));
-        }
-
-        var l = MemoryMarshal.Cast<byte, ulong>(left);
-        var r = MemoryMarshal.Cast<byte, ulong>(right);
-        ulong accumulator = 0;
-        for (var i = 0; i < l.Length; i++)
-        {
-            accumulator |= l[i] ^ r[i];
-        }
-
-        return accumulator == 0;
     }
 
     private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);

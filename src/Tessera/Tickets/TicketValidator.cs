@@ -258,7 +258,7 @@ public sealed class TicketValidator
             return TicketRejection.Malformed;
         }
 
-        // Raw bytes are compared, not hex: half the work for the constant-time comparison (TicketFormat.DigestsEqual).
+        // Raw bytes are compared, not hex: half the work for the constant-time comparison.
         var length = TicketFormat.RawDigestLength(scheme);
         Span<byte> presented = stackalloc byte[64];
         if (!TicketFormat.TryReadDigest(scheme, parsed.Digest, presented))
@@ -270,7 +270,7 @@ public sealed class TicketValidator
         for (var i = 0; i < secrets.Length; i++)
         {
             TicketFormat.ComputeDigest(scheme, secrets[i], ip4, parsed.Timestamp, parsed.UserId, parsed.Tokens, parsed.UserData, expected[..length], raw: true);
-            if (TicketFormat.DigestsEqual(expected[..length], presented[..length]))
+            if (CryptographicOperations.FixedTimeEquals(expected[..length], presented[..length]))
             {
                 matched = i;
                 return TicketRejection.None;
