@@ -1,3 +1,4 @@
+using Tessera.TestSupport;
 using System.Net;
 using System.Text.Json.Nodes;
 using Tessera.Demo.Tests.Support;

@@ -1,3 +1,4 @@
+using Tessera.TestSupport;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Tessera.AspNetCore.Tests.Support;

@@ -1,3 +1,4 @@
+using Tessera.TestSupport;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Tessera.AspNetCore.Tests.Support;

@@ -1,3 +1,4 @@
+using Tessera.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.AspNetCore.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace Tessera.Demo.Tests.Support;
+namespace Tessera.TestSupport;
 
 /// <summary>A minimal cookie jar that keeps raw values (no unescaping) so tests see exactly what the server sent.</summary>
 public sealed class CookieJar
