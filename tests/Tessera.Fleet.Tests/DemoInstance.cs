@@ -39,7 +39,7 @@ public sealed class DemoInstance : IAsyncDisposable
     public static async Task<DemoInstance> StartAsync(string provider, string connectionString, string secret)
     {
         var dll = DemoDll();
-        var port = TestServer.FreePort();
+        var port = LoopbackPort.Free();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet")
         {

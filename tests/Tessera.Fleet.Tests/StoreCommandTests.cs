@@ -47,7 +47,7 @@ public sealed class StoreCommandTests
     [InlineData("redis", "127.0.0.1:{0},connectTimeout=1000")]
     public async Task Stats_NothingListening_ExitsOneWithTheStoreNamed(string provider, string connection)
     {
-        var (exit, _, error) = await RunAsync("store", "stats", "--provider", provider, "--connection", string.Format(connection, Tessera.StoreTesting.TestServer.FreePort()));
+        var (exit, _, error) = await RunAsync("store", "stats", "--provider", provider, "--connection", string.Format(connection, LoopbackPort.Free()));
 
         Assert.Equal(1, exit);
         Assert.Contains($"Session store '{provider}' failed", error);

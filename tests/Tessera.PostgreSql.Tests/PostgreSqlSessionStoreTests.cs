@@ -1,3 +1,4 @@
+using Tessera.TestSupport;
 using System.Security.Cryptography;
 using Npgsql;
 using Tessera.PostgreSql;
@@ -109,7 +110,7 @@ public sealed class PostgreSqlSessionStoreTests
     [Fact]
     public async Task LoadAsync_NothingListening_ThrowsSessionStoreExceptionNotNull()
     {
-        var port = TestServer.FreePort();
+        var port = LoopbackPort.Free();
         await using var store = new PostgreSqlSessionStore(
             new PostgreSqlSessionStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Username=tessera;Password=tessera;Database=tessera", RetryDelay = TimeSpan.FromMilliseconds(1) }, _clock);
 

@@ -1,3 +1,4 @@
+using Tessera.TestSupport;
 using System.Security.Cryptography;
 using StackExchange.Redis;
 using Tessera.Redis;
@@ -141,7 +142,7 @@ public sealed class RedisSessionStoreTests
     [Fact]
     public async Task LoadAsync_NothingListening_ThrowsSessionStoreExceptionNotNull()
     {
-        await using var store = new RedisSessionStore(new RedisSessionStoreOptions { ConnectionString = $"127.0.0.1:{TestServer.FreePort()},connectTimeout=500", OperationTimeout = TimeSpan.FromSeconds(1) }, _clock);
+        await using var store = new RedisSessionStore(new RedisSessionStoreOptions { ConnectionString = $"127.0.0.1:{LoopbackPort.Free()},connectTimeout=500", OperationTimeout = TimeSpan.FromSeconds(1) }, _clock);
 
         var error = await Assert.ThrowsAsync<SessionStoreException>(() => store.LoadAsync(Key(), default).AsTask());
 

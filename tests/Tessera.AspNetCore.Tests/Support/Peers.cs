@@ -11,14 +11,6 @@ public static class Peers
 {
     public const string Python = "/usr/bin/python3";
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>Runs the Beaker peer (make.py) and returns its JSON answer.</summary>
     public static JsonObject PyCookies(params string[] args)
@@ -69,7 +61,7 @@ public sealed class ApacheAuthTkt : IDisposable
     public static ApacheAuthTkt Start(string secret, params string[] options)
     {
         var script = TestPaths.SharedFile("peers", "authtkt", "serve.sh");
-        var port = Peers.FreePort();
+        var port = LoopbackPort.Free();
         var (code, stdout, stderr) = Peers.Run("bash", [script, "start", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--secret", secret, .. options]);
         Assert.True(code == 0, $"serve.sh start failed ({code}): Apache with mod_auth_tkt is required for this test. {stderr}");
         var pid = stdout.Trim().Split('\n').Last().Trim();

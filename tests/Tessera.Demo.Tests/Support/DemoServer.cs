@@ -55,7 +55,7 @@ public sealed class DemoServer : IAsyncDisposable
     public static async Task<DemoServer> StartAsync(IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         workingDirectory ??= Directory.CreateTempSubdirectory("tessera-demo-").FullName;
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var address = new Uri($"http://127.0.0.1:{port}");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(DemoDll);
@@ -125,14 +125,6 @@ public sealed class DemoServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private void Append(string? line)
     {

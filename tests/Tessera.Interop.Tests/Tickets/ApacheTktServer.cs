@@ -25,7 +25,7 @@ public sealed class ApacheTktServer : IDisposable
     public static ApacheTktServer Start(IReadOnlyList<string> arguments)
     {
         var script = TestPaths.SharedFile("peers", "authtkt", "serve.sh");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var (code, stdout, stderr) = Run(script, ["start", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments]);
         if (code != 0 || !int.TryParse(stdout.Trim(), out var pid))
         {
@@ -38,14 +38,6 @@ public sealed class ApacheTktServer : IDisposable
 
     public void Dispose() => Run(_script, ["stop", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static (int Code, string Stdout, string Stderr) Run(string script, IEnumerable<string> arguments)
     {

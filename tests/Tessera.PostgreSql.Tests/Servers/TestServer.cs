@@ -41,15 +41,6 @@ public sealed class TestServer : IDisposable
     /// <summary>Starts a private redis-server with persistence off.</summary>
     public static Task<TestServer> StartRedisAsync() => StartAsync("redis.sh");
 
-    /// <summary>Asks the OS for a free loopback port.</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>Stops the server; with <paramref name="keep"/> its data directory stays for <see cref="RestartAsync"/>.</summary>
     public async Task StopAsync(bool keep)
@@ -100,7 +91,7 @@ public sealed class TestServer : IDisposable
 
     private static async Task<TestServer> StartAsync(string script)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var output = await RunAsync(script, "start", port.ToString()).ConfigureAwait(false);
         var pid = int.Parse(output.Trim().Split('\n')[^1]);
         return new TestServer(script, port, pid);
