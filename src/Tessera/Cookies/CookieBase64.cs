@@ -9,6 +9,38 @@ internal static class CookieBase64
     {
         raw = [];
         length = 0;
+        if (!IsCanonicalAlphabet(value))
+        {
+            return false;
+        }
+
+        raw = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
+        return TryDecodeCore(value, raw, out length);
+    }
+
+    /// <summary>Decodes into <paramref name="destination"/>, which must hold GetMaxDecodedLength(value.Length) bytes.</summary>
+    public static bool TryDecodeUrl(string value, Span<byte> destination, out int length)
+    {
+        length = 0;
+        return IsCanonicalAlphabet(value) && TryDecodeCore(value, destination, out length);
+    }
+
+    private static bool TryDecodeCore(string value, Span<byte> destination, out int length)
+    {
+        length = 0;
+        try
+        {
+            return Base64Url.TryDecodeFromChars(value, destination, out length);
+        }
+        catch (FormatException)
+        {
+            // Non-zero unused bits in the last character: not what any encoder writes.
+            return false;
+        }
+    }
+
+    private static bool IsCanonicalAlphabet(string value)
+    {
         if (value.Length % 4 == 1)
         {
             return false;
@@ -22,15 +54,6 @@ internal static class CookieBase64
             }
         }
 
-        raw = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
-        try
-        {
-            return Base64Url.TryDecodeFromChars(value, raw, out length);
-        }
-        catch (FormatException)
-        {
-            // Non-zero unused bits in the last character: not what any encoder writes.
-            return false;
-        }
+        return true;
     }
 }

@@ -392,7 +392,7 @@ public sealed class SessionManager
     }
 
     private static string UserTag(byte[] key, string userId) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(userId)));
+        Convert.ToHexStringLower(HmacSha256.Compute(key, Encoding.UTF8.GetBytes(userId)));
 
     private static string HashCheckValue(string checkValue) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
