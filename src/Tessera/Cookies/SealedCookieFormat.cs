@@ -290,7 +290,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         HkdfInfo.CopyTo(block);
         salt.CopyTo(block[HkdfInfo.Length..]);
         block[^1] = 0x01;
-        HmacSha256.Compute(prk, block, messageKey);
+        HmacSha256.ComputeWithServerKey(prk, block, messageKey);
     }
 
     private static bool TryOpen(byte[] prk, string cookieName, ReadOnlySpan<byte> sealedBytes, Span<byte> plaintext)

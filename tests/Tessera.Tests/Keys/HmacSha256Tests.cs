@@ -24,6 +24,20 @@ public sealed class HmacSha256Tests
     }
 
     [Fact]
+    public void ComputeWithServerKey_AlternatingKeys_MatchesBcl()
+    {
+        byte[][] keys = [RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32)];
+        var message = RandomNumberGenerator.GetBytes(34);
+        var mac = new byte[32];
+        for (var i = 0; i < 4; i++)
+        {
+            var key = keys[i % 2];
+            HmacSha256.ComputeWithServerKey(key, message, mac);
+            Assert.Equal(HMACSHA256.HashData(key, message), mac);
+        }
+    }
+
+    [Fact]
     public void Compute_Rfc4231Case2_MatchesPublishedValue()
     {
         var mac = HmacSha256.Compute("Jefe"u8, Encoding.ASCII.GetBytes("what do ya want for nothing?"));
