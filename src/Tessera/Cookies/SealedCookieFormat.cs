@@ -349,66 +349,25 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>
-    /// Reads <c>{"c": ms, "r": ms, "d": {...}}</c> with a reader; only the dictionary becomes a (lazily parsed) node.
-    /// The payload is authenticated and was written by this class, so the lazy parse is enough: nothing hostile can be
-    /// inside. (The peers' formats materialise every node to surface lone surrogates and the like.)
+    /// Reads <c>{"c": ms, "r": ms, "d": {...}}</c> in one pass; the dictionary becomes a <see cref="JsonObject"/> over
+    /// the parsed document, materialised lazily. The payload is authenticated and was written by this class, so the
+    /// lazy parse is enough: nothing hostile can be inside. (The peers' formats materialise every node to surface lone
+    /// surrogates and the like.)
     /// </summary>
     private static bool TryParsePayload(ReadOnlySpan<byte> json, out JsonObject data, out DateTimeOffset created, out DateTimeOffset renewed)
     {
         data = null!;
         created = renewed = default;
-        long? c = null, r = null;
-        JsonObject? d = null;
+        JsonElement root;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            // ParseValue copies the bytes (the pooled plaintext is wiped after this call) and rents nothing, so the
+            // document needs no disposal; the JsonObject below keeps it alive.
+            root = JsonElement.ParseValue(ref reader);
+            if (reader.Read())
             {
-                return false;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("d"u8))
-                {
-                    reader.Read();
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    if (!CookieJson.TryParseLazy(json[start..(int)reader.BytesConsumed], out var node) || node is not JsonObject obj)
-                    {
-                        return false;
-                    }
-
-                    d = obj;
-                }
-                else if (reader.ValueTextEquals("c"u8) || reader.ValueTextEquals("r"u8))
-                {
-                    var isCreated = reader.ValueTextEquals("c"u8);
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var ms))
-                    {
-                        return false;
-                    }
-
-                    if (isCreated)
-                    {
-                        c = ms;
-                    }
-                    else
-                    {
-                        r = ms;
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-            {
-                return false; // truncated, or content after the object
+                return false; // content after the object
             }
         }
         catch (JsonException)
@@ -416,21 +375,23 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
             return false;
         }
 
-        if (d is null || !TryFromMilliseconds(c, out created) || !TryFromMilliseconds(r, out renewed))
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("d"u8, out var d) || d.ValueKind != JsonValueKind.Object ||
+            !TryGetMilliseconds(root, "c"u8, out created) || !TryGetMilliseconds(root, "r"u8, out renewed))
         {
             return false;
         }
 
-        data = d;
+        data = JsonObject.Create(d)!;
         return true;
     }
 
-    private static bool TryFromMilliseconds(long? ms, out DateTimeOffset time)
+    private static bool TryGetMilliseconds(JsonElement root, ReadOnlySpan<byte> name, out DateTimeOffset time)
     {
         time = default;
-        if (ms is { } value && value >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && value <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        if (root.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var ms) &&
+            ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
-            time = DateTimeOffset.FromUnixTimeMilliseconds(value);
+            time = DateTimeOffset.FromUnixTimeMilliseconds(ms);
             return true;
         }
 
