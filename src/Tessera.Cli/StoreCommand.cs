@@ -6,7 +6,7 @@ using Tessera.Sessions;
 namespace Tessera.Cli;
 
 /// <summary>
-/// <c>tessera store sweep|stats|list-user|revoke-user --provider sqlite|file --connection VALUE [--user ID]</c>:
+/// <c>tessera store sweep|stats|list-user|revoke-user --provider sqlite|file|postgresql|redis --connection VALUE [--user ID]</c>:
 /// operator commands on a session store. Prints JSON; exit 0 ok, 1 failure (store error), 2 usage.
 /// </summary>
 internal static class StoreCommand
@@ -44,7 +44,7 @@ internal static class StoreCommand
         provider.AcceptOnlyFromAmong(StoreProviderFactory.Providers);
         var connection = new Option<string>("--connection")
         {
-            Description = "sqlite: a database path (must exist) or a connection string; file: the store's root directory.",
+            Description = "sqlite: a database path (must exist) or a connection string; file: the store's root directory; postgresql: an Npgsql connection string; redis: host:port[,password=...][,ssl=true].",
             Required = true,
         };
         return (provider, connection);

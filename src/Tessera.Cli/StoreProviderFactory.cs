@@ -1,3 +1,5 @@
+using Tessera.PostgreSql;
+using Tessera.Redis;
 using Tessera.Sessions;
 using Tessera.Sqlite;
 using Tessera.Stores;
@@ -10,7 +12,7 @@ namespace Tessera.Cli;
 /// </summary>
 internal static class StoreProviderFactory
 {
-    public static readonly string[] Providers = ["sqlite", "file"];
+    public static readonly string[] Providers = ["sqlite", "file", "postgresql", "redis"];
 
     /// <summary>Opens the store; the caller disposes it when it is disposable.</summary>
     /// <exception cref="ArgumentException">Unknown provider or unusable connection value.</exception>
@@ -20,6 +22,8 @@ internal static class StoreProviderFactory
         "file" => Directory.Exists(connection)
             ? new FileSessionStore(connection)
             : throw new ArgumentException($"The file store directory '{connection}' does not exist."),
+        "postgresql" => new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = connection }, TimeProvider.System),
+        "redis" => new RedisSessionStore(new RedisSessionStoreOptions { ConnectionString = connection }, TimeProvider.System),
         _ => throw new ArgumentException($"Unknown store provider '{provider}'; expected one of: {string.Join(", ", Providers)}."),
     };
 

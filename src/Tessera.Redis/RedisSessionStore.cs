@@ -58,6 +58,7 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         if (connection is null)
         {
             _configuration = ParseConfiguration(options.ConnectionString!);
+            _configuration.ReconnectRetryPolicy = new LinearRetry((int)options.ReconnectInterval.TotalMilliseconds);
         }
         else
         {

@@ -23,6 +23,11 @@ public sealed class RedisSessionStoreOptions
     /// <value>The default is 5 seconds.</value>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the multiplexer tries to reconnect after losing Redis (StackExchange.Redis's own default is
+    /// its connect timeout, 5 seconds: long for a fleet whose every request is waiting on it).</summary>
+    /// <value>The default is 1 second.</value>
+    public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Extra time-to-live given to each key beyond the record's expiry. The store checks
     /// <see cref="Tessera.Sessions.SessionRecord.ExpiresAt"/> itself on every read, so the margin only covers clock
     /// drift between the application and Redis; Redis deletes the key once it has passed.</summary>
@@ -55,6 +60,11 @@ public sealed class RedisSessionStoreOptions
         if (OperationTimeout < TimeSpan.FromMilliseconds(100) || OperationTimeout > TimeSpan.FromMinutes(5))
         {
             throw new ArgumentException("RedisSessionStoreOptions.OperationTimeout must be between 100 ms and 5 minutes.");
+        }
+
+        if (ReconnectInterval < TimeSpan.FromMilliseconds(100) || ReconnectInterval > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException("RedisSessionStoreOptions.ReconnectInterval must be between 100 ms and 1 minute.");
         }
 
         if (ExpiryMargin < TimeSpan.Zero || ExpiryMargin > TimeSpan.FromDays(1))

@@ -21,7 +21,7 @@ public sealed class RedisSessionStoreConformanceTests : SessionStoreConformanceT
     protected override async Task<byte[]> DumpAsync(ISessionStore store)
     {
         // Every key under the store's prefix, and every byte of each value (strings and index sets).
-        using var redis = await ConnectionMultiplexer.ConnectAsync(await SharedServers.RedisAsync());
+        using var redis = await ConnectionMultiplexer.ConnectAsync(await SharedServers.RedisAsync() + ",syncTimeout=15000");
         var server = redis.GetServer(redis.GetEndPoints()[0]);
         var database = redis.GetDatabase();
         using var dump = new MemoryStream();

@@ -208,7 +208,7 @@ public sealed class RedisSessionStoreTests
         var connection = await SharedServers.RedisAsync();
         var prefix = SharedServers.UniqueName("t") + ":";
         var store = new RedisSessionStore(new RedisSessionStoreOptions { ConnectionString = connection, KeyPrefix = prefix }, _clock);
-        var redis = await ConnectionMultiplexer.ConnectAsync(connection);
+        var redis = await ConnectionMultiplexer.ConnectAsync(connection + ",syncTimeout=15000");
         return (store, prefix, redis);
     }
 

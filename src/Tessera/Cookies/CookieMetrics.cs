@@ -1,13 +1,13 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Tessera.Diagnostics;
 
 namespace Tessera.Cookies;
 
 /// <summary>Counters of cookie-session verdicts on the <c>Tessera</c> meter: <c>tessera.cookies.read{format, reason}</c>.</summary>
 internal static class CookieMetrics
 {
-    private static readonly Meter Meter = new("Tessera");
-    private static readonly Counter<long> Reads = Meter.CreateCounter<long>("tessera.cookies.read", description: "Cookie sessions read, by format and verdict (reason 'none' = accepted).");
+    private static readonly Counter<long> Reads = TesseraMeter.Meter.CreateCounter<long>("tessera.cookies.read", description: "Cookie sessions read, by format and verdict (reason 'none' = accepted).");
 
     public static CookieReadResult Record(ILogger logger, CookieReadResult result)
     {

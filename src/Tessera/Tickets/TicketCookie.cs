@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 
 namespace Tessera.Tickets;
@@ -16,6 +17,8 @@ internal static class TicketCookie
 
     /// <summary>Longest cookie value read; browsers keep at most 4096 bytes per cookie.</summary>
     public const int MaxValueLength = 8192;
+
+    private const int StackLimit = 1024;
 
     /// <summary>An upper bound of the decoded length, for sizing the buffer: a raw ticket may need 3 UTF-8 bytes per character.</summary>
     public static int MaxDecodedLength(ReadOnlySpan<char> value) => value.Contains('!') ? value.Length * 3 : value.Length;
@@ -107,11 +110,20 @@ internal static class TicketCookie
             return TicketRejection.BadCookieEncoding;
         }
 
-        // The common, padded form goes through the vectorised decoder; the alphabet was checked above, so its
-        // leniency about whitespace never applies.
+        // The common, padded form: narrowed to ASCII (the alphabet was checked above) and decoded by the vectorised
+        // UTF-8 decoder, several times faster than decoding the chars (and than decoding in place, which is scalar).
         if ((end + padding) % 4 == 0)
         {
-            return Convert.TryFromBase64Chars(value, destination, out written) ? TicketRejection.None : TicketRejection.BadCookieEncoding;
+            byte[]? rented = null;
+            var ascii = value.Length <= StackLimit ? stackalloc byte[value.Length] : (rented = ArrayPool<byte>.Shared.Rent(value.Length)).AsSpan(0, value.Length);
+            var ok = Ascii.FromUtf16(value, ascii, out _) == OperationStatus.Done
+                && Base64.DecodeFromUtf8(ascii, destination, out _, out written) == OperationStatus.Done;
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            return ok ? TicketRejection.None : TicketRejection.BadCookieEncoding;
         }
 
         uint bits = 0;

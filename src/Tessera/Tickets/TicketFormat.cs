@@ -55,6 +55,7 @@ internal static class TicketFormat
 
         parsed.Digest = ticket[..(header - TimestampLength)];
         parsed.Timestamp = ts;
+        parsed.Fields = rest;
         parsed.UserId = rest[..bang];
         var afterUid = rest[(bang + 1)..];
         var second = afterUid.IndexOf((byte)'!');
@@ -272,4 +273,7 @@ internal ref struct ParsedTicket
     public ReadOnlySpan<byte> UserId;
     public ReadOnlySpan<byte> Tokens;
     public ReadOnlySpan<byte> UserData;
+
+    /// <summary>User id, tokens and data with their <c>!</c> separators: everything after the timestamp.</summary>
+    public ReadOnlySpan<byte> Fields;
 }

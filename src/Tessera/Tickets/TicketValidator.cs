@@ -1,15 +1,20 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Tessera.Tickets;
 
 /// <summary>
 /// Validates auth_tkt cookies as Apache mod_auth_tkt does (spec §2.1), with the safer policy of docs/tickets.md:
 /// NUL bytes, empty user ids and non-UTF-8 fields are rejected, future dates beyond a small skew are rejected, digests
-/// are compared in constant time. Never throws on client input; a rejection allocates nothing.
+/// are compared in constant time. Never throws on client input; a rejection allocates nothing. Every verdict of a
+/// public method is counted on the <c>Tessera</c> meter (<c>tessera.tickets.validated</c>, <c>tessera.tickets.rejected{reason}</c>, ...)
+/// and every rejection logged at Debug with its reason (event 1000), never with the ticket.
 /// </summary>
 public sealed class TicketValidator
 {
@@ -18,15 +23,18 @@ public sealed class TicketValidator
 
     private readonly TicketSettings _s;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="options">Scheme, secrets (every one verifies) and policy.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Receives rejections (Debug, with the reason) and old-secret matches (Information); <see cref="NullLogger.Instance"/> when null.</param>
     /// <exception cref="ArgumentException">The options are unusable (no secret, a secret shorter than 16 bytes, ...).</exception>
-    public TicketValidator(TicketOptions options, TimeProvider? timeProvider = null)
+    public TicketValidator(TicketOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         _s = new TicketSettings(options);
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Validates a cookie value (what follows <c>auth_tkt=</c>) at the current time.</summary>
@@ -38,7 +46,10 @@ public sealed class TicketValidator
     /// <param name="cookieValue">The cookie value as received; null or empty is <see cref="TicketRejection.Malformed"/>.</param>
     /// <param name="clientIp">The client address; only used when IP binding is on (or to diagnose a rejection).</param>
     /// <param name="now">The time to judge expiry and refresh by.</param>
-    public TicketVerdict Validate(string? cookieValue, IPAddress? clientIp, DateTimeOffset now)
+    public TicketVerdict Validate(string? cookieValue, IPAddress? clientIp, DateTimeOffset now) =>
+        Record(ValidateValue(cookieValue, clientIp, now), cookieValue, default);
+
+    private TicketVerdict ValidateValue(string? cookieValue, IPAddress? clientIp, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(cookieValue) || cookieValue.Length > TicketCookie.MaxValueLength)
         {
@@ -67,7 +78,7 @@ public sealed class TicketValidator
     /// <param name="clientIp">The client address; only used when IP binding is on (or to diagnose a rejection).</param>
     /// <param name="now">The time to judge expiry and refresh by.</param>
     public TicketVerdict ValidateTicket(ReadOnlySpan<byte> ticket, IPAddress? clientIp, DateTimeOffset now) =>
-        ticket.Length > TicketCookie.MaxValueLength ? TicketVerdict.Reject(TicketRejection.Malformed) : ValidateCore(ticket, clientIp, now);
+        Record(ticket.Length > TicketCookie.MaxValueLength ? TicketVerdict.Reject(TicketRejection.Malformed) : ValidateCore(ticket, clientIp, now), default, ticket);
 
     /// <summary>
     /// Validates the ticket cookies in a whole <c>Cookie</c> header at the current time. Cookies are found as
@@ -86,6 +97,7 @@ public sealed class TicketValidator
     public TicketVerdict ValidateCookieHeader(string? cookieHeader, IPAddress? clientIp, DateTimeOffset now)
     {
         TicketVerdict? first = null;
+        string? firstValue = null;
         var prefix = _s.CookieNamePrefix;
         var from = 0;
         while (cookieHeader is not null && from < cookieHeader.Length)
@@ -109,17 +121,43 @@ public sealed class TicketValidator
                 continue;
             }
 
-            var verdict = Validate(value, clientIp, now);
+            var verdict = ValidateValue(value, clientIp, now);
             if (verdict.IsValid)
             {
-                return verdict;
+                return Record(verdict, value, default);
             }
 
-            first ??= verdict;
+            if (first is null)
+            {
+                first = verdict;
+                firstValue = value;
+            }
         }
 
-        return first ?? TicketVerdict.Reject(TicketRejection.Malformed);
+        return Record(first ?? TicketVerdict.Reject(TicketRejection.Malformed), firstValue, default);
     }
+
+    /// <summary>Counts the verdict and logs a rejection or an old-secret match; the fingerprint is hashed only when the message is written.</summary>
+    private TicketVerdict Record(TicketVerdict verdict, ReadOnlySpan<char> presentedText, ReadOnlySpan<byte> presentedBytes)
+    {
+        TicketMetrics.Record(_s.Scheme, verdict);
+        if (!verdict.IsValid)
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                TicketLog.Rejected(_logger, _s.Scheme, verdict.Reason, Fingerprint(presentedText, presentedBytes));
+            }
+        }
+        else if (verdict.MatchedOldSecret && _logger.IsEnabled(LogLevel.Information))
+        {
+            TicketLog.MatchedOldSecret(_logger, _s.Scheme, Fingerprint(presentedText, presentedBytes));
+        }
+
+        return verdict;
+    }
+
+    private static uint Fingerprint(ReadOnlySpan<char> text, ReadOnlySpan<byte> bytes) =>
+        text.IsEmpty ? TicketMetrics.Fingerprint(bytes) : TicketMetrics.Fingerprint(text);
 
     private TicketVerdict ValidateCore(ReadOnlySpan<byte> ticket, IPAddress? clientIp, DateTimeOffset now)
     {
@@ -166,7 +204,8 @@ public sealed class TicketValidator
             Tokens = SplitTokens(parsed.Tokens),
             UserData = Encoding.UTF8.GetString(parsed.UserData),
             IssuedAt = DateTimeOffset.FromUnixTimeSeconds(parsed.Timestamp),
-            ClientIp = _s.IgnoreIp || ip4.IndexOfAnyExcept((byte)0) < 0 ? null : new IPAddress(ip4),
+            ClientIp = _s.IgnoreIp || ip4.IndexOfAnyExcept((byte)0) < 0 ? null
+                : clientIp!.AddressFamily == AddressFamily.InterNetwork ? clientIp : new IPAddress(ip4),
         };
         return TicketVerdict.Accept(result, matched > 0, refresh);
     }
@@ -219,7 +258,7 @@ public sealed class TicketValidator
             return TicketRejection.Malformed;
         }
 
-        // Raw bytes are compared, not hex: half the work for FixedTimeEquals, which runs unoptimised by design.
+        // Raw bytes are compared, not hex: half the work for the constant-time comparison.
         var length = TicketFormat.RawDigestLength(scheme);
         Span<byte> presented = stackalloc byte[64];
         if (!TicketFormat.TryReadDigest(scheme, parsed.Digest, presented))
@@ -242,11 +281,12 @@ public sealed class TicketValidator
     }
 
     // NUL shifts field boundaries without changing the digest input (spec §5); an empty user id means nobody; non-UTF-8
-    // bytes cannot be returned as text without two user ids becoming one.
+    // bytes cannot be returned as text without two user ids becoming one. The fields are checked in one pass: the
+    // separators are ASCII '!', which no multi-byte UTF-8 sequence can span, so the whole is valid iff every part is.
     private bool IsAcceptableContent(in ParsedTicket parsed) =>
         (!parsed.UserId.IsEmpty || _s.AllowEmptyUserId)
-        && !parsed.UserId.Contains((byte)0) && !parsed.Tokens.Contains((byte)0) && !parsed.UserData.Contains((byte)0)
-        && Utf8.IsValid(parsed.UserId) && Utf8.IsValid(parsed.Tokens) && Utf8.IsValid(parsed.UserData);
+        && !parsed.Fields.Contains((byte)0)
+        && Utf8.IsValid(parsed.Fields);
 
     /// <summary>Runs only on rejection: finds a more telling reason than "malformed" or "bad digest" where one exists.</summary>
     private TicketRejection Diagnose(TicketRejection status, ReadOnlySpan<byte> ticket, ReadOnlySpan<byte> ip4, IPAddress? clientIp)

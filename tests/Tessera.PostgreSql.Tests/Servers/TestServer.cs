@@ -90,7 +90,11 @@ public sealed class TestServer : IDisposable
         }
         catch (InvalidOperationException)
         {
-            // Already stopped by the test (for example a fault test that did not restart it).
+            // Already stopped by the test (a fault test that failed before restarting it): remove what it kept.
+            if (Directory is { } kept && (File.Exists(Path.Combine(kept, ".tessera-redis")) || File.Exists(Path.Combine(kept, ".tessera-postgres"))))
+            {
+                System.IO.Directory.Delete(kept, recursive: true);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ using Tessera.Tickets;
 
 namespace Tessera.Tests.Tickets;
 
+[Collection(TicketMetricsGroup.Name)]
 public sealed class TicketValidatorTests
 {
     private static readonly byte[] Current = Encoding.UTF8.GetBytes("the current secret, 32 bytes ok!");
@@ -216,6 +217,45 @@ public sealed class TicketValidatorTests
 
         Assert.False(verdict.IsValid);
         Assert.True(verdict.Reason is TicketRejection.Malformed or TicketRejection.BadCookieEncoding);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1500)]
+    [InlineData(2900)]
+    public void Validate_LongTicketPaddedOrNot_Accepts(int dataLength)
+    {
+        var data = new string('d', dataLength);
+        var cookie = new TicketIssuer(Options(TicketScheme.Sha256)).IssueCookieValue(Alice() with { UserData = data });
+        var validator = new TicketValidator(Options(TicketScheme.Sha256));
+
+        foreach (var value in new[] { cookie, cookie.TrimEnd('='), $"\"{cookie}\"" })
+        {
+            var verdict = validator.Validate(value, null, Issued);
+
+            Assert.Equal(TicketRejection.None, verdict.Reason);
+            Assert.Equal(data, verdict.Ticket!.UserData);
+        }
+    }
+
+    [Theory]
+    [InlineData("al\0ice", "admin", "data")]
+    [InlineData("alice", "ad\0min", "data")]
+    [InlineData("alice", "admin", "da\0ta")]
+    [InlineData("alice\xC3", "admin", "data")]
+    [InlineData("alice", "\u00A9admin", "data")]
+    [InlineData("alice\xC3", "\u00A9admin", "data")]
+    [InlineData("alice", "admin", "data\xE2\x82")]
+    [InlineData("alice", "", "\u00FFdata")]
+    public void ValidateTicket_NulOrNonUtf8InAnyField_Malformed(string userId, string tokens, string userData)
+    {
+        static byte[] Bytes(string latin1) => Encoding.Latin1.GetBytes(latin1);
+        var ticket = TicketFormat.Write(TicketScheme.Sha256, Current, new byte[4], (uint)Issued.ToUnixTimeSeconds(), Bytes(userId), Bytes(tokens), Bytes(userData), alwaysWriteTokens: true);
+        var validator = new TicketValidator(Options(TicketScheme.Sha256));
+
+        Assert.Equal(TicketRejection.Malformed, validator.ValidateTicket(ticket, null, Issued).Reason);
+        var clean = TicketFormat.Write(TicketScheme.Sha256, Current, new byte[4], (uint)Issued.ToUnixTimeSeconds(), "alice"u8, Bytes(tokens.Replace("\0", "", StringComparison.Ordinal)).Where(b => b < 0x80).ToArray(), "data"u8, alwaysWriteTokens: true);
+        Assert.Equal(TicketRejection.None, validator.ValidateTicket(clean, null, Issued).Reason);
     }
 
     [Fact]
