@@ -19,6 +19,18 @@ internal static class CookieHeader
         response.Headers.Append(HeaderNames.SetCookie, sb.ToString());
     }
 
+    /// <summary>The attribute part (<c>; max-age=...; path=...</c>) of a Set-Cookie header, for engines that build it once.</summary>
+    public static string Attributes(CookieSettings settings, TimeSpan? maxAge)
+    {
+        var sb = new StringBuilder(96);
+        AppendAttributes(sb, settings, maxAge);
+        return sb.ToString();
+    }
+
+    /// <summary>Appends <c>name=value</c> plus attributes from <see cref="Attributes"/>: one string concatenation per response.</summary>
+    public static void Append(HttpResponse response, string name, string value, string attributes) =>
+        response.Headers.Append(HeaderNames.SetCookie, string.Concat(name, "=", value, attributes));
+
     public static void Delete(HttpResponse response, string name, CookieSettings settings)
     {
         var sb = new StringBuilder(name.Length + 120);

@@ -12,6 +12,7 @@ internal sealed class CookieModeEngine : ISessionEngine
     private readonly SealedCookieFormat _format;
     private readonly TesseraOptions _options;
     private readonly CookieSettings _cookie;
+    private readonly string _cookieAttributes;
     private readonly LegacyCookieReader? _legacy;
     private readonly TimeProvider _time;
 
@@ -22,6 +23,7 @@ internal sealed class CookieModeEngine : ISessionEngine
         Logger = logger;
         _legacy = legacy;
         _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
+        _cookieAttributes = CookieHeader.Attributes(_cookie, _options.MaxAge);
         _format = new SealedCookieFormat(
             new SealedCookieOptions
             {
@@ -70,7 +72,7 @@ internal sealed class CookieModeEngine : ISessionEngine
 
     public void WriteCookie(HttpResponse response, CookieSessionPayload payload)
     {
-        CookieHeader.Append(response, _options.CookieName, _format.Write(_options.CookieName, payload), _cookie, _options.MaxAge);
+        CookieHeader.Append(response, _options.CookieName, _format.Write(_options.CookieName, payload), _cookieAttributes);
         TesseraHttpMetrics.CookiesWritten.Add(1);
     }
 

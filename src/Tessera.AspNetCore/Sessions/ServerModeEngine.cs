@@ -13,6 +13,7 @@ internal sealed class ServerModeEngine : ISessionEngine
     private readonly SessionManager _manager;
     private readonly TesseraOptions _options;
     private readonly CookieSettings _cookie;
+    private readonly string _cookieAttributes;
     private readonly LegacyCookieReader? _legacy;
 
     public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null)
@@ -22,6 +23,7 @@ internal sealed class ServerModeEngine : ISessionEngine
         Logger = logger;
         _legacy = legacy;
         _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
+        _cookieAttributes = CookieHeader.Attributes(_cookie, _options.MaxAge);
     }
 
     public ILogger Logger { get; }
@@ -68,7 +70,7 @@ internal sealed class ServerModeEngine : ISessionEngine
 
     public void WriteCookie(HttpResponse response, string value)
     {
-        CookieHeader.Append(response, _options.CookieName, value, _cookie, _options.MaxAge);
+        CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
         TesseraHttpMetrics.CookiesWritten.Add(1);
     }
 

@@ -13,28 +13,44 @@ internal static class CookieBase64
     {
         raw = [];
         length = 0;
-        if (value.Length % 4 == 1)
+        if (!IsCanonicalAlphabet(value))
         {
             return false;
         }
 
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
-            {
-                return false;
-            }
-        }
-
         raw = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
+        return TryDecodeCore(value, raw, out length);
+    }
+
+    /// <summary>Decodes into <paramref name="destination"/>, which must hold GetMaxDecodedLength(value.Length) bytes.</summary>
+    public static bool TryDecodeUrl(string value, Span<byte> destination, out int length)
+    {
+        length = 0;
+        return IsCanonicalAlphabet(value) && TryDecodeCore(value, destination, out length);
+    }
+
+    private static bool TryDecodeCore(string value, Span<byte> destination, out int length)
+    {
+        length = 0;
         try
         {
-            return Base64Url.TryDecodeFromChars(value, raw, out length);
+            return Base64Url.TryDecodeFromChars(value, destination, out length);
         }
         catch (FormatException)
         {
             // Non-zero unused bits in the last character: not what any encoder writes.
             return false;
         }
+    }
+
+    private static bool IsCanonicalAlphabet(string value)
+    {
+        if (value.Length % 4 == 1)
+        {
+            return false;
+        }
+
+        // Vectorized scan: the decoder alone would skip whitespace, which a canonical value never has.
+        return !value.AsSpan().ContainsAnyExcept(UrlAlphabet);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -6,6 +7,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Keys;
+using Tessera.Sessions;
 
 namespace Tessera.Cookies;
 
@@ -50,7 +53,8 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
 
     private static readonly byte[] HkdfInfo = "tessera cookie v1"u8.ToArray();
     private static readonly byte[] KeyIdLabel = "tessera cookie key id"u8.ToArray();
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Cookie names longer than this (in UTF-8 bytes) take a heap buffer for the associated data.
+    private const int MaxStackName = 256;
 
     private readonly SealedCookieOptions _options;
     private readonly TimeProvider _time;
@@ -128,64 +132,79 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
             return CookieReadResult.Rejected(FormatName, CookieRejection.Absent);
         }
 
-        if (value.Length > MaxValueLength || !CookieBase64.TryDecodeUrl(value, out var raw, out var rawLength))
+        if (value.Length > MaxValueLength)
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
 
-        if (rawLength < HeaderSize + TagSize || raw[0] != Version)
+        // Pooled buffers: the decoded cookie and its plaintext live only for this call (the JSON parse copies).
+        var raw = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(value.Length));
+        byte[]? plaintext = null;
+        try
         {
-            return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
-        }
-
-        var sealedBytes = raw.AsSpan(0, rawLength);
-        var keyId = BinaryPrimitives.ReadUInt32BigEndian(sealedBytes[1..]);
-        var plaintext = new byte[rawLength - HeaderSize - TagSize];
-        var opened = -1;
-        var anyKey = false;
-        for (var i = 0; i < _keys.Length && opened < 0; i++)
-        {
-            if (_keyIds[i] != keyId)
+            if (!CookieBase64.TryDecodeUrl(value, raw, out var rawLength) || rawLength < HeaderSize + TagSize || raw[0] != Version)
             {
-                continue;
+                return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
             }
 
-            anyKey = true;
-            if (TryOpen(_prks[i], cookieName, sealedBytes, plaintext))
+            var sealedBytes = raw.AsSpan(0, rawLength);
+            var keyId = BinaryPrimitives.ReadUInt32BigEndian(sealedBytes[1..]);
+            var plaintextLength = rawLength - HeaderSize - TagSize;
+            plaintext = ArrayPool<byte>.Shared.Rent(plaintextLength);
+            var opened = -1;
+            var anyKey = false;
+            for (var i = 0; i < _keys.Length && opened < 0; i++)
             {
-                opened = i;
+                if (_keyIds[i] != keyId)
+                {
+                    continue;
+                }
+
+                anyKey = true;
+                if (TryOpen(_prks[i], cookieName, sealedBytes, plaintext.AsSpan(0, plaintextLength)))
+                {
+                    opened = i;
+                }
+            }
+
+            if (!anyKey)
+            {
+                return CookieReadResult.Rejected(FormatName, CookieRejection.UnknownKey);
+            }
+
+            if (opened < 0)
+            {
+                return CookieReadResult.Rejected(FormatName, CookieRejection.BadSignature);
+            }
+
+            if (!TryParsePayload(plaintext.AsSpan(0, plaintextLength), out var data, out var created, out var renewed))
+            {
+                return CookieReadResult.Rejected(FormatName, CookieRejection.Corrupt);
+            }
+
+            if ((_options.IdleTimeout is { } idle && now - renewed > idle) ||
+                (_options.AbsoluteLifetime is { } lifetime && now - created > lifetime))
+            {
+                return CookieReadResult.Expired(FormatName, data, created, renewed);
+            }
+
+            var reissue = _options.ReissueTime is { } reissueTime && now - renewed > reissueTime;
+            if (opened > 0)
+            {
+                CookieLog.OpenedWithOldKey(_logger, keyId);
+            }
+
+            // Data and StoredData are one instance here: the format has no bookkeeping keys inside the dictionary.
+            return CookieReadResult.Valid(FormatName, data, data, created, renewed, reissue, openedWithOldKey: opened > 0);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            if (plaintext is not null)
+            {
+                ArrayPool<byte>.Shared.Return(plaintext, clearArray: true);
             }
         }
-
-        if (!anyKey)
-        {
-            return CookieReadResult.Rejected(FormatName, CookieRejection.UnknownKey);
-        }
-
-        if (opened < 0)
-        {
-            return CookieReadResult.Rejected(FormatName, CookieRejection.BadSignature);
-        }
-
-        if (!TryParsePayload(plaintext, out var data, out var created, out var renewed))
-        {
-            return CookieReadResult.Rejected(FormatName, CookieRejection.Corrupt);
-        }
-
-        if ((_options.IdleTimeout is { } idle && now - renewed > idle) ||
-            (_options.AbsoluteLifetime is { } lifetime && now - created > lifetime))
-        {
-            return CookieReadResult.Expired(FormatName, data, created, renewed);
-        }
-
-        var reissue = _options.ReissueTime is { } reissueTime && now - renewed > reissueTime;
-        if (opened > 0)
-        {
-            CookieLog.OpenedWithOldKey(_logger, keyId);
-        }
-
-        // Data and StoredData are one instance here: the format has no bookkeeping keys inside the dictionary.
-        return CookieReadResult.Valid(FormatName, data, data, created, renewed, reissue, openedWithOldKey: opened > 0);
     }
 
     /// <inheritdoc />
@@ -194,8 +213,21 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
         ArgumentNullException.ThrowIfNull(payload);
-        var salt = RandomNumberGenerator.GetBytes(SaltSize);
-        var value = Seal(_prks[0], _keyIds[0], cookieName, SerializePayload(payload), salt);
+        // Salt from the per-thread CSPRNG pool: one OS call per 4 KiB instead of one per cookie.
+        Span<byte> salt = stackalloc byte[SaltSize];
+        RandomPool.Fill(salt);
+        var json = JsonScratch.Rent(out var writer);
+        string value;
+        try
+        {
+            WritePayload(writer, payload);
+            value = Seal(_prks[0], _keyIds[0], cookieName, json.WrittenSpan, salt);
+        }
+        finally
+        {
+            JsonScratch.Return(json);
+        }
+
         var size = cookieName.Length + 1 + value.Length;
         if (!_options.EnableChunking && size > CookieChunker.BrowserLimit)
         {
@@ -224,35 +256,50 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     /// <summary>Seals serialized payload bytes with an explicit salt (tests and benchmarks).</summary>
     internal static string Seal(byte[] prk, uint keyId, string cookieName, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> salt)
     {
-        var raw = new byte[HeaderSize + plaintext.Length + TagSize];
-        raw[0] = Version;
-        BinaryPrimitives.WriteUInt32BigEndian(raw.AsSpan(1), keyId);
-        salt.CopyTo(raw.AsSpan(1 + KeyIdSize));
-        Span<byte> messageKey = stackalloc byte[32];
-        DeriveMessageKey(prk, salt, messageKey);
-        var aad = AssociatedData(raw.AsSpan(0, HeaderSize), cookieName);
-        using (var gcm = new AesGcm(messageKey, TagSize))
+        var rawLength = HeaderSize + plaintext.Length + TagSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(rawLength);
+        try
         {
-            gcm.Encrypt(stackalloc byte[12], plaintext, raw.AsSpan(HeaderSize, plaintext.Length), raw.AsSpan(HeaderSize + plaintext.Length), aad);
-        }
+            var raw = buffer.AsSpan(0, rawLength);
+            raw[0] = Version;
+            BinaryPrimitives.WriteUInt32BigEndian(raw[1..], keyId);
+            salt.CopyTo(raw[(1 + KeyIdSize)..]);
+            Span<byte> messageKey = stackalloc byte[32];
+            DeriveMessageKey(prk, salt, messageKey);
+            var nameLength = Encoding.UTF8.GetByteCount(cookieName);
+            var aad = nameLength <= MaxStackName ? stackalloc byte[HeaderSize + nameLength] : new byte[HeaderSize + nameLength];
+            WriteAssociatedData(raw[..HeaderSize], cookieName, aad);
+            using (var gcm = new AesGcm(messageKey, TagSize))
+            {
+                gcm.Encrypt(stackalloc byte[12], plaintext, raw.Slice(HeaderSize, plaintext.Length), raw[(HeaderSize + plaintext.Length)..], aad);
+            }
 
-        CryptographicOperations.ZeroMemory(messageKey);
-        return Base64Url.EncodeToString(raw);
+            CryptographicOperations.ZeroMemory(messageKey);
+            return Base64Url.EncodeToString(raw);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
+    /// <summary>HKDF-Expand(PRK, info || salt, 32): with L = 32 that is the single HMAC-SHA256(PRK, info || salt || 0x01).</summary>
     private static void DeriveMessageKey(byte[] prk, ReadOnlySpan<byte> salt, Span<byte> messageKey)
     {
-        Span<byte> info = stackalloc byte[HkdfInfo.Length + SaltSize];
-        HkdfInfo.CopyTo(info);
-        salt.CopyTo(info[HkdfInfo.Length..]);
-        HKDF.Expand(HashAlgorithmName.SHA256, prk, messageKey, info);
+        Span<byte> block = stackalloc byte[HkdfInfo.Length + SaltSize + 1];
+        HkdfInfo.CopyTo(block);
+        salt.CopyTo(block[HkdfInfo.Length..]);
+        block[^1] = 0x01;
+        HmacSha256.ComputeWithServerKey(prk, block, messageKey);
     }
 
     private static bool TryOpen(byte[] prk, string cookieName, ReadOnlySpan<byte> sealedBytes, Span<byte> plaintext)
     {
         Span<byte> messageKey = stackalloc byte[32];
         DeriveMessageKey(prk, sealedBytes.Slice(1 + KeyIdSize, SaltSize), messageKey);
-        var aad = AssociatedData(sealedBytes[..HeaderSize], cookieName);
+        var nameLength = Encoding.UTF8.GetByteCount(cookieName);
+        var aad = nameLength <= MaxStackName ? stackalloc byte[HeaderSize + nameLength] : new byte[HeaderSize + nameLength];
+        WriteAssociatedData(sealedBytes[..HeaderSize], cookieName, aad);
         try
         {
             using var gcm = new AesGcm(messageKey, TagSize);
@@ -269,51 +316,79 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         }
     }
 
-    private static byte[] AssociatedData(ReadOnlySpan<byte> header, string cookieName)
+    private static void WriteAssociatedData(ReadOnlySpan<byte> header, string cookieName, Span<byte> aad)
     {
-        var aad = new byte[header.Length + Encoding.UTF8.GetByteCount(cookieName)];
         header.CopyTo(aad);
-        Encoding.UTF8.GetBytes(cookieName, aad.AsSpan(header.Length));
-        return aad;
+        Encoding.UTF8.GetBytes(cookieName, aad[header.Length..]);
     }
 
+    /// <summary>The payload JSON as a new array (tests and benchmarks; <see cref="Write"/> serializes into a reused buffer).</summary>
     internal static byte[] SerializePayload(CookieSessionPayload payload)
     {
-        using var buffer = new MemoryStream(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var json = JsonScratch.Rent(out var writer);
+        try
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("c", payload.Created.ToUnixTimeMilliseconds());
-            writer.WriteNumber("r", payload.Renewed.ToUnixTimeMilliseconds());
-            writer.WritePropertyName("d");
-            payload.Data.WriteTo(writer);
-            writer.WriteEndObject();
+            WritePayload(writer, payload);
+            return json.WrittenSpan.ToArray();
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            JsonScratch.Return(json);
+        }
     }
 
+    private static void WritePayload(Utf8JsonWriter writer, CookieSessionPayload payload)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("c"u8, payload.Created.ToUnixTimeMilliseconds());
+        writer.WriteNumber("r"u8, payload.Renewed.ToUnixTimeMilliseconds());
+        writer.WritePropertyName("d"u8);
+        payload.Data.WriteTo(writer);
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// Reads <c>{"c": ms, "r": ms, "d": {...}}</c> in one pass; the dictionary becomes a <see cref="JsonObject"/> over
+    /// the parsed document, materialised lazily. The payload is authenticated and was written by this class, so the
+    /// lazy parse is enough: nothing hostile can be inside. (The peers' formats materialise every node to surface lone
+    /// surrogates and the like.)
+    /// </summary>
     private static bool TryParsePayload(ReadOnlySpan<byte> json, out JsonObject data, out DateTimeOffset created, out DateTimeOffset renewed)
     {
         data = null!;
         created = renewed = default;
-        // The payload is authenticated and was written by this class, so the lazy parse is enough: nothing hostile
-        // can be inside. (The peers' formats materialise every node to surface lone surrogates and the like.)
-        if (!CookieJson.TryParseLazy(json, out var node) || node is not JsonObject root ||
-            root["d"] is not JsonObject d ||
-            !TryGetMilliseconds(root["c"], out created) || !TryGetMilliseconds(root["r"], out renewed))
+        JsonElement root;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            // ParseValue copies the bytes (the pooled plaintext is wiped after this call) and rents nothing, so the
+            // document needs no disposal; the JsonObject below keeps it alive.
+            root = JsonElement.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                return false; // content after the object
+            }
+        }
+        catch (JsonException)
         {
             return false;
         }
 
-        data = d;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("d"u8, out var d) || d.ValueKind != JsonValueKind.Object ||
+            !TryGetMilliseconds(root, "c"u8, out created) || !TryGetMilliseconds(root, "r"u8, out renewed))
+        {
+            return false;
+        }
+
+        data = JsonObject.Create(d)!;
         return true;
     }
 
-    private static bool TryGetMilliseconds(JsonNode? node, out DateTimeOffset time)
+    private static bool TryGetMilliseconds(JsonElement root, ReadOnlySpan<byte> name, out DateTimeOffset time)
     {
         time = default;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long ms) &&
+        if (root.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var ms) &&
             ms >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
             time = DateTimeOffset.FromUnixTimeMilliseconds(ms);
@@ -322,5 +397,4 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
 
         return false;
     }
-
 }

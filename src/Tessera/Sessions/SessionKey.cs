@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Tessera.Sessions;
 
 /// <summary>
@@ -19,7 +17,7 @@ public readonly struct SessionKey : IEquatable<SessionKey>
     public ReadOnlySpan<byte> Bytes => _bytes ?? throw new InvalidOperationException("Default SessionKey has no bytes.");
 
     /// <summary>Hashes a lookup id into its store key.</summary>
-    public static SessionKey FromLookupId(ReadOnlySpan<byte> lookupId) => new(SHA256.HashData(lookupId));
+    public static SessionKey FromLookupId(ReadOnlySpan<byte> lookupId) => new(Keys.HmacSha256.Sha256(lookupId));
 
     /// <summary>Wraps 32 key bytes read back from a store.</summary>
     /// <exception cref="ArgumentException">The bytes are not 32 long.</exception>

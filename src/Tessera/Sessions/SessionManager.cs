@@ -391,8 +391,12 @@ public sealed class SessionManager
         return UserTag(_userTagKeys[0], userId);
     }
 
-    private static string UserTag(byte[] key, string userId) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(userId)));
+    private static string UserTag(byte[] key, string userId)
+    {
+        Span<byte> tag = stackalloc byte[HmacSha256.HashLength];
+        HmacSha256.ComputeWithServerKey(key, Encoding.UTF8.GetBytes(userId), tag);
+        return Convert.ToHexStringLower(tag);
+    }
 
     private static string HashCheckValue(string checkValue) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Tessera.Keys;
 
 namespace Tessera.Sessions;
 
@@ -22,7 +23,7 @@ internal static class SessionSealer
     // HKDF-Expand with L = 32 is a single HMAC over info || 0x01.
     private static readonly byte[] DataInfoBlock = [.. Encoding.ASCII.GetBytes("tessera/session-data/v1"), 0x01];
 
-    public static byte[] DeriveDataKey(ReadOnlySpan<byte> cookieKey) => HMACSHA256.HashData(cookieKey, DataInfoBlock);
+    public static byte[] DeriveDataKey(ReadOnlySpan<byte> cookieKey) => HmacSha256.Compute(cookieKey, DataInfoBlock);
 
     public static AesGcm CreateCipher(byte[] key) => new(key, TagLength);
 

@@ -12,6 +12,13 @@ internal sealed class SessionState
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
+    // One writer and buffer per thread, reused across saves (zeroed after each: it held session plaintext).
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public long CreatedMs { get; set; }
 
     public long AccessedMs { get; set; }
@@ -32,8 +39,12 @@ internal sealed class SessionState
 
     public byte[] Serialize(int sizeHint = 256)
     {
-        var buffer = new ArrayBufferWriter<byte>(sizeHint);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        var buffer = t_buffer ?? new ArrayBufferWriter<byte>(Math.Max(sizeHint, 512));
+        t_buffer = null; // a nested use on this thread gets its own pair
+        var writer = t_writer ?? new Utf8JsonWriter(buffer, WriterOptions);
+        t_writer = null;
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartObject();
             writer.WriteNumber("v"u8, 1);
@@ -75,9 +86,18 @@ internal sealed class SessionState
 
             writer.WriteEndObject();
             writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            buffer.Clear();
+            if (buffer.Capacity <= 64 * 1024)
+            {
+                t_buffer = buffer;
+                t_writer = writer;
+            }
+        }
     }
 
     /// <summary>Parses a plaintext; null when it is not a session object of this version. Values stay raw slices of <paramref name="json"/>.</summary>
