@@ -35,7 +35,14 @@ public static class TesseraServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<TesseraOptions>>().Value;
             return new SessionManager(
                 sp.GetRequiredService<ISessionStore>(),
-                new SessionManagerOptions { IdleTimeout = o.IdleTimeout, AbsoluteLifetime = o.AbsoluteLifetime, TouchInterval = o.ReissueTime },
+                new SessionManagerOptions
+                {
+                    IdleTimeout = o.IdleTimeout,
+                    AbsoluteLifetime = o.AbsoluteLifetime,
+                    TouchInterval = o.ReissueTime,
+                    BindToClientIp = o.BindToClientIp,
+                    MaxMergeAttempts = o.MaxMergeAttempts,
+                },
                 sp.GetRequiredService<TesseraKeyring>().Keyring,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILogger<SessionManager>>());

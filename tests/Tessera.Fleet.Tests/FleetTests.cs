@@ -55,7 +55,8 @@ public sealed class FleetTests
     /// Rounds of simultaneous writers, each client one key, alternating servers. With one key per client every
     /// conflict a writer meets is another writer's success, so a round of 8 needs at most 8 save attempts: the
     /// session manager's default MaxMergeAttempts. (More simultaneous writers on one session than that can exhaust
-    /// the merge attempts; the ASP.NET Core layer then drops the change: see the stores report.)
+    /// the merge attempts, jittered backoff notwithstanding; the ASP.NET Core layer then answers 409 and stores
+    /// nothing, so a change is refused, never silently lost.)
     /// </remarks>
     [Theory]
     [MemberData(nameof(Providers))]

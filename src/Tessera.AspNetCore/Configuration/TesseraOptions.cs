@@ -75,6 +75,14 @@ public sealed class TesseraOptions
     /// <value>The default is <see langword="true"/>, as in Pyramid and ASP.NET Core's own session.</value>
     public bool SetOnException { get; set; } = true;
 
+    /// <summary>Server mode: whether a session is bound to the client IP it was created from (a mismatch is treated as no session).</summary>
+    /// <value>The default is <see langword="false"/>: mobile networks and proxies change addresses.</value>
+    public bool BindToClientIp { get; set; }
+
+    /// <summary>Server mode: how often a save that lost a race with another request is merged and retried before the request gets 409.</summary>
+    /// <value>The default is 8.</value>
+    public int MaxMergeAttempts { get; set; } = 8;
+
     /// <summary>Legacy cookies migrated to Tessera's format (<c>Tessera:Legacy</c>).</summary>
     /// <value>The default reads no legacy cookie.</value>
     public TesseraLegacyOptions Legacy { get; } = new();

@@ -81,6 +81,11 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             failures.Add("Tessera:ReissueTime must be zero or more and shorter than Tessera:IdleTimeout (e.g. 00:01:00).");
         }
 
+        if (options.MaxMergeAttempts < 1)
+        {
+            failures.Add("Tessera:MaxMergeAttempts must be at least 1 (e.g. 8).");
+        }
+
         if (options.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
         {
             failures.Add("Tessera:MaxAge must be positive, or unset for a browser-session cookie.");

@@ -23,7 +23,7 @@ public sealed class SessionManagerOptions
     public bool BindToClientIp { get; set; }
 
     /// <summary>How many times a save that lost a race is reloaded, merged and retried before <see cref="SessionConflictException"/>.</summary>
-    /// <value>The default is 8.</value>
+    /// <value>The default is 8. Retries after the first wait a short random time that grows with each attempt.</value>
     public int MaxMergeAttempts { get; set; } = 8;
 
     /// <summary>Whether the user's session list records the client IP and User-Agent (sealed with a server key).</summary>

@@ -20,6 +20,7 @@ public sealed class TesseraOptionsValidatorTests
         { "Tessera:AbsoluteLifetime", "00:05:00", "Tessera:AbsoluteLifetime must be at least Tessera:IdleTimeout" },
         { "Tessera:ReissueTime", "01:00:00", "Tessera:ReissueTime must be zero or more and shorter than Tessera:IdleTimeout" },
         { "Tessera:MaxAge", "-00:00:01", "Tessera:MaxAge must be positive" },
+        { "Tessera:MaxMergeAttempts", "0", "Tessera:MaxMergeAttempts must be at least 1" },
         { "Tessera:Store:Provider", "PostgreSql", "Tessera:Store:ConnectionString is required for PostgreSql" },
         { "Tessera:Store:Provider", "Redis", "Tessera:Store:ConnectionString is required for Redis" },
         { "Tessera:Legacy:BeakerCookieName", "beaker.session.id", "Tessera:Legacy:BeakerValidateKey is required" },
@@ -59,7 +60,8 @@ public sealed class TesseraOptionsValidatorTests
             ("Tessera:Secrets:1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), ("Tessera:Mode", "Cookie"), ("Tessera:Store:Provider", "File"),
             ("Tessera:Store:ConnectionString", "/tmp/x"), ("Tessera:CookieName", "sid"), ("Tessera:HttpOnly", "false"),
             ("Tessera:SameSite", "Strict"), ("Tessera:IdleTimeout", "00:30:00"), ("Tessera:AbsoluteLifetime", "1.00:00:00"),
-            ("Tessera:ReissueTime", "00:02:00"), ("Tessera:MaxAge", "02:00:00"), ("Tessera:SetOnException", "false")));
+            ("Tessera:ReissueTime", "00:02:00"), ("Tessera:MaxAge", "02:00:00"), ("Tessera:SetOnException", "false"),
+            ("Tessera:BindToClientIp", "true"), ("Tessera:MaxMergeAttempts", "12")));
         Assert.Equal(2, options.Secrets.Count);
         Assert.Equal(TesseraMode.Cookie, options.Mode);
         Assert.Equal(TesseraStoreProvider.File, options.Store.Provider);
@@ -72,6 +74,8 @@ public sealed class TesseraOptionsValidatorTests
         Assert.Equal(TimeSpan.FromMinutes(2), options.ReissueTime);
         Assert.Equal(TimeSpan.FromHours(2), options.MaxAge);
         Assert.False(options.SetOnException);
+        Assert.True(options.BindToClientIp);
+        Assert.Equal(12, options.MaxMergeAttempts);
         Assert.True(new TesseraOptionsValidator().Validate(null, options).Succeeded);
     }
 
