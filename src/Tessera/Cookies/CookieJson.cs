@@ -6,7 +6,7 @@ namespace Tessera.Cookies;
 /// <summary>Strict, non-throwing JSON parsing for cookie payloads: null on anything that is not clean JSON.</summary>
 internal static class CookieJson
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = JsonLimits.MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>Parses UTF-8 JSON and materialises every node, so lazy errors (duplicate keys, lone surrogates) surface here.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out JsonNode? node)

@@ -361,7 +361,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         JsonElement root;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonLimits.MaxDepth });
             // ParseValue copies the bytes (the pooled plaintext is wiped after this call) and rents nothing, so the
             // document needs no disposal; the JsonObject below keeps it alive.
             root = JsonElement.ParseValue(ref reader);
