@@ -70,7 +70,6 @@ internal static class TicketCommand
 
             try
             {
-
                 var options = new TicketOptions { Scheme = ParseScheme(result.GetValue(scheme)!), Secrets = [key], AllowEmptyUserId = result.GetValue(allowEmptyUid) };
                 var ticket = new AuthTicket
                 {
