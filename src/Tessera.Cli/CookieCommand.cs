@@ -276,6 +276,12 @@ internal static class CookieCommand
                 throw new CliUsageException("--data must be a JSON object, e.g. '{\"user\": \"alice\"}'.");
             }
 
+            if (!IsValidUnicode(dictionary))
+            {
+                stderr.WriteLine("refused: --data holds a string that is not valid Unicode (a lone surrogate escape such as \\udc00); no format can carry it.");
+                return CliRunner.Invalid;
+            }
+
             try
             {
                 var value = format.Write(name, CookieSessionPayload.CreateNew(dictionary, now));
@@ -300,6 +306,20 @@ internal static class CookieCommand
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    // JsonNode parses escapes lazily: a lone surrogate surfaces only when the string is read, here rather than in a writer.
+    private static bool IsValidUnicode(JsonObject dictionary)
+    {
+        try
+        {
+            _ = dictionary.ToJsonString(Output);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return false;
         }
     }
 

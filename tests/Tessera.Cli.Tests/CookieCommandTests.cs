@@ -356,4 +356,14 @@ public sealed class CookieCommandTests
         Assert.Empty(output);
         Assert.Equal($"refused: --data is nested {JsonLimits.MaxDepth + 1} levels deep; the cookie formats carry at most {JsonLimits.MaxDepth} (the session object counts as one), as Python's json reads.", err);
     }
+
+    [Fact]
+    public void Seal_LoneSurrogateInData_Exit1SaysWhy()
+    {
+        var (exit, output, err) = Run("cookie", "seal", "--format", "beaker", "--validate-key", "validate-key-one", "--data", """{"\udc00": "\ud800x"}""");
+
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.StartsWith("refused: --data holds a string that is not valid Unicode", err);
+    }
 }
