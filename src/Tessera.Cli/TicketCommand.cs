@@ -17,10 +17,11 @@ internal static class TicketCommand
     private const long DefaultTimeout = 7200;
     private const double DefaultRefresh = 0.5;
 
-    public static Command Create() => new("ticket", "Issue and verify auth_tkt tickets (Apache mod_auth_tkt MD5/SHA256/SHA512, plone.session HMAC-SHA256).")
+    /// <summary>Creates the command; <paramref name="stdin"/> is what <c>-</c> values read (the console when null).</summary>
+    public static Command Create(TextReader? stdin = null) => new("ticket", "Issue and verify auth_tkt tickets (Apache mod_auth_tkt MD5/SHA256/SHA512, plone.session HMAC-SHA256).")
     {
-        CreateIssue(),
-        CreateVerify(),
+        CreateIssue(stdin),
+        CreateVerify(stdin),
     };
 
     private static Option<string> SchemeOption()
@@ -30,20 +31,21 @@ internal static class TicketCommand
         return scheme;
     }
 
-    private static Command CreateIssue()
+    private static Command CreateIssue(TextReader? stdin)
     {
         var scheme = SchemeOption();
         var secret = new Option<string>("--secret") { Description = "The secret as text (its UTF-8 bytes, like TKTAuthSecret). At least 16 bytes." };
         var secretHex = new Option<string>("--secret-hex") { Description = "The secret as hex." };
         var uid = new Option<string>("--uid") { Description = "User id.", Required = true };
         var tokens = new Option<string[]>("--token") { Description = "A token (repeatable)." };
-        var userData = new Option<string>("--user-data") { Description = "User data (readable by anyone holding the cookie)." };
-        var ip = new Option<string>("--ip") { Description = "Client IPv4 address to bind the ticket to. Omitted: unbound (0.0.0.0)." };
+        var userData = new Option<string>("--user-data") { Description = "User data (readable by anyone holding the cookie); @FILE reads it from a file, - from standard input." };
+        var ip = new Option<string>("--ip") { Description = "Client IPv4 address to bind the ticket to. Omitted: unbound (0.0.0.0, for TKTAuthIgnoreIP on and Plone)." };
         var time = new Option<long?>("--time") { Description = "Issue time, Unix seconds. Omitted: now." };
         var raw = new Option<bool>("--raw") { Description = "Print the raw ticket instead of the base64 cookie value (not for hmac-sha256, whose digest is binary)." };
+        var allowEmptyUid = AllowEmptyUidOption();
         var command = new Command("issue", "Print a ticket's cookie value (standard padded base64). Exit 1 with the reason on stderr when the input cannot be carried.")
         {
-            scheme, secret, secretHex, uid, tokens, userData, ip, time, raw,
+            scheme, secret, secretHex, uid, tokens, userData, ip, time, raw, allowEmptyUid,
         };
         command.Validators.Add(r => RequireOneSecret(r, secret, secretHex));
         command.Validators.Add(Guarded(r => RequireUnixRange(r, time)));
@@ -58,25 +60,22 @@ internal static class TicketCommand
         {
             var stdout = result.InvocationConfiguration.Output;
             var stderr = result.InvocationConfiguration.Error;
-            if (!TryDecodeSecret(result.GetValue(secret), result.GetValue(secretHex), stderr, out var key))
+            var key = DecodeSecret(result.GetValue(secret), result.GetValue(secretHex));
+            IPAddress? address = null;
+            if (result.GetValue(ip) is { } ipText && !IPAddress.TryParse(ipText, out address))
             {
-                return CliRunner.Usage;
+                stderr.WriteLine($"refused: '{ipText}' is not an IPv4 address ({nameof(AuthTicket.ClientIp)}).");
+                return CliRunner.Invalid;
             }
 
             try
             {
-                IPAddress? address = null;
-                if (result.GetValue(ip) is { } ipText && !IPAddress.TryParse(ipText, out address))
-                {
-                    throw new ArgumentException($"'{ipText}' is not an IPv4 address.", nameof(AuthTicket.ClientIp));
-                }
-
-                var options = new TicketOptions { Scheme = ParseScheme(result.GetValue(scheme)!), Secrets = [key] };
+                var options = new TicketOptions { Scheme = ParseScheme(result.GetValue(scheme)!), Secrets = [key], AllowEmptyUserId = result.GetValue(allowEmptyUid) };
                 var ticket = new AuthTicket
                 {
                     UserId = result.GetValue(uid)!,
                     Tokens = result.GetValue(tokens) ?? [],
-                    UserData = result.GetValue(userData) ?? "",
+                    UserData = result.GetValue(userData) is { } data ? CliInput.Read(data, "--user-data", stdin) : "",
                     IssuedAt = result.GetValue(time) is { } t ? FromUnix(t) : null,
                     ClientIp = address,
                 };
@@ -93,47 +92,44 @@ internal static class TicketCommand
         return command;
     }
 
-    private static Command CreateVerify()
+    private static Command CreateVerify(TextReader? stdin)
     {
         var scheme = SchemeOption();
-        var secret = new Option<string>("--secret") { Description = "The current secret as text (UTF-8 bytes)." };
+        var secret = new Option<string>("--secret") { Description = "The current secret as text (UTF-8 bytes, TKTAuthSecret)." };
         var secretHex = new Option<string>("--secret-hex") { Description = "The current secret as hex." };
-        var oldSecret = new Option<string>("--old-secret") { Description = "A previous secret as text (TKTAuthSecretOld): still verifies, and a match asks for a refresh." };
-        var oldSecretHex = new Option<string>("--old-secret-hex") { Description = "A previous secret as hex." };
-        var clientIp = new Option<string>("--client-ip") { Description = "The client address; the ticket must be bound to it. Omitted: IP ignored." };
-        var ignoreIp = new Option<bool>("--ignore-ip") { Description = "Ignore the client address (unbound tickets, TKTAuthIgnoreIP on). The default when --client-ip is omitted." };
-        var timeout = new Option<long>("--timeout") { Description = "Ticket lifetime in seconds; 0 = no expiry check. Default 7200 (Apache's).", DefaultValueFactory = _ => DefaultTimeout };
-        var refresh = new Option<double>("--refresh") { Description = "Refresh when less than this fraction of the timeout remains; 0 = no time-based refresh. Default 0.5 (Apache's).", DefaultValueFactory = _ => DefaultRefresh };
+        var oldSecret = new Option<string[]>("--old-secret") { Description = "A previous secret as text (TKTAuthSecretOld; repeat for a plone.keyring): still verifies, and a match asks for a refresh." };
+        var oldSecretHex = new Option<string[]>("--old-secret-hex") { Description = "A previous secret as hex (repeatable)." };
+        var clientIp = new Option<string>("--client-ip") { Description = "The client address; the ticket must be bound to it (TKTAuthIgnoreIP off). Omitted: IP ignored." };
+        var ignoreIp = new Option<bool>("--ignore-ip") { Description = "Ignore the client address (unbound tickets, TKTAuthIgnoreIP on, Plone). The default when --client-ip is omitted." };
+        var timeout = OptionalDuration.CreateOption("--timeout", "Ticket lifetime (TKTAuthTimeout): seconds or Apache's units (2h, \"1w 4d\"); 0 or none = no expiry check. Default 7200 (Apache's and plone's).", wholeSeconds: true);
+        var refresh = new Option<double>("--refresh") { Description = "Refresh when less than this fraction of the timeout remains (TKTAuthTimeoutRefresh); 0 = no time-based refresh. Default 0.5 (Apache's).", DefaultValueFactory = _ => DefaultRefresh };
+        var maxFutureSkew = OptionalDuration.CreateOption("--max-future-skew", "Reject tickets dated more than this after now, or none to accept any future date (both peers' behaviour). Default 300.", wholeSeconds: true);
+        var expiryBound = new Option<string>("--expiry-bound") { Description = "Is a ticket valid at the second issued+timeout? scheme (default: inclusive for mod_auth_tkt schemes, exclusive for hmac-sha256), inclusive (Apache), exclusive (plone, also its MD5 mode).", DefaultValueFactory = _ => "scheme" };
+        expiryBound.AcceptOnlyFromAmong("scheme", "inclusive", "exclusive");
+        var allowEmptyUid = AllowEmptyUidOption();
         var now = new Option<long?>("--now") { Description = "Validation time, Unix seconds. Omitted: now." };
-        var requireTokens = new Option<string[]>("--require-token") { Description = "A required token (repeatable; any one suffices)." };
-        var cookie = new Option<string>("--cookie") { Description = "The cookie value (base64, quoted, unpadded, raw or %21-escaped, as Apache accepts)." };
-        var ticketText = new Option<string>("--ticket") { Description = "The raw ticket text." };
+        var requireTokens = new Option<string[]>("--require-token") { Description = "A required token (TKTAuthToken; repeatable, any one suffices)." };
+        var cookieName = new Option<string>("--cookie-name") { Description = "The cookie --cookie-header looks for (TKTAuthCookieName; plone: __ac). Default auth_tkt.", DefaultValueFactory = _ => "auth_tkt" };
+        var cookie = new Option<string>("--cookie") { Description = "The cookie value (base64, quoted, unpadded, raw or %21-escaped, as Apache accepts); @FILE or - (standard input) read it." };
+        var cookieHeader = new Option<string>("--cookie-header") { Description = "A whole Cookie request header; every --cookie-name cookie in it is tried. @FILE or - read it." };
+        var ticketText = new Option<string>("--ticket") { Description = "The raw ticket text (not base64); @FILE or - read it." };
         var command = new Command("verify", "Validate a ticket and print one JSON object: valid, reason, uid, tokens, user_data, timestamp, refresh_cookie. Exit 0 valid, 1 invalid, 2 usage error.")
         {
-            scheme, secret, secretHex, oldSecret, oldSecretHex, clientIp, ignoreIp, timeout, refresh, now, requireTokens, cookie, ticketText,
+            scheme, secret, secretHex, oldSecret, oldSecretHex, clientIp, ignoreIp, timeout, refresh, maxFutureSkew, expiryBound, allowEmptyUid, now,
+            requireTokens, cookieName, cookie, cookieHeader, ticketText,
         };
         command.Validators.Add(r => RequireOneSecret(r, secret, secretHex));
         command.Validators.Add(Guarded(r => RequireUnixRange(r, now)));
         command.Validators.Add(Guarded(r =>
         {
-            if (r.GetResult(oldSecret) is not null && r.GetResult(oldSecretHex) is not null)
-            {
-                r.AddError("Give at most one of --old-secret and --old-secret-hex.");
-            }
-
             if (r.GetResult(clientIp) is not null && r.GetValue(ignoreIp))
             {
                 r.AddError("Give either --client-ip or --ignore-ip, not both.");
             }
 
-            if ((r.GetResult(cookie) is null) == (r.GetResult(ticketText) is null))
+            if (new Option[] { cookie, cookieHeader, ticketText }.Count(o => r.GetResult(o) is not null) != 1)
             {
-                r.AddError("Give exactly one of --cookie and --ticket.");
-            }
-
-            if (r.GetValue(timeout) is < 0 or > uint.MaxValue)
-            {
-                r.AddError("--timeout must be between 0 and 4294967295 seconds.");
+                r.AddError("Give exactly one of --cookie, --cookie-header and --ticket.");
             }
 
             if (r.GetValue(refresh) is < 0 or > 1 || double.IsNaN(r.GetValue(refresh)))
@@ -143,58 +139,59 @@ internal static class TicketCommand
         }));
         command.SetAction(result =>
         {
-            var stderr = result.InvocationConfiguration.Error;
-            if (!TryDecodeSecret(result.GetValue(secret), result.GetValue(secretHex), stderr, out var key))
-            {
-                return CliRunner.Usage;
-            }
-
-            var secrets = new List<byte[]> { key };
-            if (result.GetValue(oldSecret) is not null || result.GetValue(oldSecretHex) is not null)
-            {
-                if (!TryDecodeSecret(result.GetValue(oldSecret), result.GetValue(oldSecretHex), stderr, out var old))
-                {
-                    return CliRunner.Usage;
-                }
-
-                secrets.Add(old);
-            }
-
+            var secrets = new List<byte[]> { DecodeSecret(result.GetValue(secret), result.GetValue(secretHex)) };
+            secrets.AddRange((result.GetValue(oldSecret) ?? []).Select(s => DecodeSecret(s, null)));
+            secrets.AddRange((result.GetValue(oldSecretHex) ?? []).Select(s => DecodeSecret(null, s)));
             IPAddress? address = null;
             if (result.GetValue(clientIp) is { } ipText && !IPAddress.TryParse(ipText, out address))
             {
-                stderr.WriteLine($"--client-ip: '{ipText}' is not an IP address.");
-                return CliRunner.Usage;
+                throw new CliUsageException($"--client-ip: '{ipText}' is not an IP address.");
             }
 
             TicketValidator validator;
             try
             {
-                validator = new TicketValidator(new TicketOptions
+                var options = new TicketOptions
                 {
                     Scheme = ParseScheme(result.GetValue(scheme)!),
                     Secrets = secrets,
                     IgnoreIp = address is null,
-                    Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+                    Timeout = result.GetValue(timeout) is { } t ? t.Value ?? TimeSpan.Zero : TimeSpan.FromSeconds(DefaultTimeout),
                     RefreshFraction = result.GetValue(refresh),
+                    ExpiryBound = result.GetValue(expiryBound) switch
+                    {
+                        "inclusive" => TicketExpiryBound.Inclusive,
+                        "exclusive" => TicketExpiryBound.Exclusive,
+                        _ => TicketExpiryBound.SchemeDefault,
+                    },
+                    AllowEmptyUserId = result.GetValue(allowEmptyUid),
                     RequiredTokens = result.GetValue(requireTokens) ?? [],
-                });
+                    CookieName = result.GetValue(cookieName)!,
+                };
+                if (result.GetValue(maxFutureSkew) is { } skew)
+                {
+                    options.MaxFutureSkew = skew.Value;
+                }
+
+                validator = new TicketValidator(options);
             }
             catch (ArgumentException e)
             {
-                stderr.WriteLine(e.Message);
-                return CliRunner.Usage;
+                throw new CliUsageException(e.Message);
             }
 
             var at = result.GetValue(now) is { } n ? FromUnix(n) : DateTimeOffset.UtcNow;
-            var verdict = result.GetValue(ticketText) is { } text
-                ? validator.ValidateTicket(Encoding.UTF8.GetBytes(text), address, at)
-                : validator.Validate(result.GetValue(cookie), address, at);
+            var verdict = result.GetValue(ticketText) is { } text ? validator.ValidateTicket(Encoding.UTF8.GetBytes(CliInput.Read(text, "--ticket", stdin)), address, at)
+                : result.GetValue(cookieHeader) is { } header ? validator.ValidateCookieHeader(CliInput.Read(header, "--cookie-header", stdin).Trim(), address, at)
+                : validator.Validate(CliInput.Read(result.GetValue(cookie)!, "--cookie", stdin).Trim(), address, at);
             result.InvocationConfiguration.Output.WriteLine(ToJson(verdict));
             return verdict.IsValid ? CliRunner.Ok : CliRunner.Invalid;
         });
         return command;
     }
+
+    private static Option<bool> AllowEmptyUidOption() =>
+        new("--allow-empty-uid") { Description = "Accept (and issue) an empty user id, as both peers do. Default: refused." };
 
     /// <summary>The verdict as the CLI's JSON contract; reasons in snake_case as in the shared vectors.</summary>
     internal static string ToJson(TicketVerdict verdict)
@@ -280,24 +277,20 @@ internal static class TicketCommand
         }
     }
 
-    private static bool TryDecodeSecret(string? text, string? hex, TextWriter stderr, out byte[] secret)
+    private static byte[] DecodeSecret(string? text, string? hex)
     {
-        secret = [];
         if (text is not null)
         {
-            secret = Encoding.UTF8.GetBytes(text);
-            return true;
+            return Encoding.UTF8.GetBytes(text);
         }
 
         try
         {
-            secret = Convert.FromHexString(hex ?? "");
-            return true;
+            return Convert.FromHexString(hex ?? "");
         }
         catch (FormatException)
         {
-            stderr.WriteLine("The hex secret is not an even number of hex digits.");
-            return false;
+            throw new CliUsageException("A hex secret is not an even number of hex digits.");
         }
     }
 

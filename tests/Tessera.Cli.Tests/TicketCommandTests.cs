@@ -104,6 +104,13 @@ public sealed class TicketCommandTests
     [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "x", "--client-ip", "nope")]
     [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "x", "--timeout", "1", "--timeout", "2")]
     [InlineData("ticket", "issue", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--uid", "u", "--time", "1", "--time", "2")]
+    [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "x", "--max-future-skew", "soon")]
+    [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "x", "--timeout", "1.5")]
+    [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "x", "--timeout", "200y")]
+    [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "x", "--expiry-bound", "sometimes")]
+    [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "x", "--cookie-header", "auth_tkt=x")]
+    [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--cookie", "@/nonexistent/ticket")]
+    [InlineData("ticket", "verify", "--scheme", "md5", "--secret", "abcdefghijklmnopqrstuvwxyz", "--old-secret-hex", "abc", "--cookie", "x")]
     public void Ticket_UsageError_ExitsTwo(params string[] args)
     {
         var (code, stdout, stderr) = Run(args);
@@ -214,6 +221,124 @@ public sealed class TicketCommandTests
 
         Assert.Equal(0, code);
         Assert.Equal("zoë", JsonDocument.Parse(stdout).RootElement.GetProperty("uid").GetString());
+    }
+
+    private const string Secret = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private static string Issue(params string[] extra)
+    {
+        var (code, stdout, stderr) = Run(["ticket", "issue", "--scheme", "md5", "--secret", Secret, "--uid", "alice", "--token", "admin", .. extra]);
+        Assert.True(code == 0, stderr);
+        return stdout.Trim();
+    }
+
+    private static JsonElement VerifyCookie(int expectedExit, string cookie, params string[] extra)
+    {
+        var (code, stdout, stderr) = Run(["ticket", "verify", "--scheme", "md5", "--secret", Secret, "--cookie", cookie, .. extra]);
+        Assert.True(expectedExit == code, $"exit {code}, stderr: {stderr}, stdout: {stdout}");
+        return JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    [Fact]
+    public void Verify_TenMinutesInFuture_RefusedUnlessMaxFutureSkewAllows()
+    {
+        var cookie = Issue("--time", "1700000600");
+
+        Assert.Equal("issued_in_future", VerifyCookie(1, cookie, "--now", "1700000000").GetProperty("reason").GetString());
+        Assert.Equal("issued_in_future", VerifyCookie(1, cookie, "--now", "1700000000", "--max-future-skew", "599").GetProperty("reason").GetString());
+        Assert.Equal("ok", VerifyCookie(0, cookie, "--now", "1700000000", "--max-future-skew", "600").GetProperty("reason").GetString());
+        Assert.Equal("ok", VerifyCookie(0, cookie, "--now", "1700000000", "--max-future-skew", "none").GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("3600", 1)]
+    [InlineData("1h", 1)]
+    [InlineData("59m 2s", 1)]
+    [InlineData("1h 1s", 0)]
+    [InlineData("1d", 0)]
+    [InlineData("0", 0)]
+    [InlineData("none", 0)]
+    public void Verify_TimeoutInApacheUnits_DecidesExpiry(string timeout, int exit)
+    {
+        var json = VerifyCookie(exit, Issue("--time", "1700000000"), "--now", "1700003601", "--timeout", timeout, "--refresh", "0");
+
+        Assert.Equal(exit == 0 ? "ok" : "expired", json.GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("scheme", 0)]
+    [InlineData("inclusive", 0)]
+    [InlineData("exclusive", 1)]
+    public void Verify_ExpiryBoundAtTheLastSecond_InclusiveAsApacheExclusiveAsPlone(string bound, int exit)
+    {
+        var json = VerifyCookie(exit, Issue("--time", "1700000000"), "--now", "1700000060", "--timeout", "60", "--expiry-bound", bound);
+
+        Assert.Equal(exit == 0 ? "ok" : "expired", json.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void Verify_SecondOldSecret_VerifiesAndAsksForRefresh()
+    {
+        var (_, cookie, _) = Run("ticket", "issue", "--scheme", "sha256", "--secret", "keyring-secret-three-0123456789", "--uid", "alice", "--time", "1700000000");
+
+        var rejected = Run("ticket", "verify", "--scheme", "sha256", "--secret", Secret, "--old-secret", "keyring-secret-two-0123456789", "--cookie", cookie.Trim(), "--now", "1700000001");
+        var accepted = Run("ticket", "verify", "--scheme", "sha256", "--secret", Secret, "--old-secret", "keyring-secret-two-0123456789",
+            "--old-secret-hex", Convert.ToHexString("keyring-secret-three-0123456789"u8), "--cookie", cookie.Trim(), "--now", "1700000001");
+
+        Assert.Equal(1, rejected.Code);
+        Assert.Equal(0, accepted.Code);
+        Assert.NotEqual(JsonValueKind.Null, JsonDocument.Parse(accepted.Stdout).RootElement.GetProperty("refresh_cookie").ValueKind);
+    }
+
+    [Fact]
+    public void IssueVerify_EmptyUserId_OnlyWithAllowEmptyUid()
+    {
+        var refused = Run("ticket", "issue", "--scheme", "md5", "--secret", Secret, "--uid", "", "--time", "1700000000");
+        var (_, cookie, _) = Run("ticket", "issue", "--scheme", "md5", "--secret", Secret, "--uid", "", "--time", "1700000000", "--allow-empty-uid");
+
+        Assert.Equal(1, refused.Code);
+        Assert.Equal("malformed", VerifyCookie(1, cookie.Trim(), "--now", "1700000001").GetProperty("reason").GetString());
+        Assert.Equal("", VerifyCookie(0, cookie.Trim(), "--now", "1700000001", "--allow-empty-uid").GetProperty("uid").GetString());
+    }
+
+    [Fact]
+    public void Verify_CookieHeader_FindsTheNamedCookie()
+    {
+        var cookie = Issue("--time", "1700000000");
+        string[] verify = ["ticket", "verify", "--scheme", "md5", "--secret", Secret, "--now", "1700000001", "--cookie-header", $"theme=dark; __ac={cookie}"];
+
+        var plone = Run([.. verify, "--cookie-name", "__ac"]);
+        var apache = Run(verify);
+
+        Assert.Equal(0, plone.Code);
+        Assert.Equal("alice", JsonDocument.Parse(plone.Stdout).RootElement.GetProperty("uid").GetString());
+        Assert.Equal(1, apache.Code);
+        Assert.Equal("malformed", JsonDocument.Parse(apache.Stdout).RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void Verify_CookieFromFile_ReadsIt()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, Issue("--time", "1700000000") + "\n");
+
+            Assert.Equal("alice", VerifyCookie(0, "@" + file, "--now", "1700000001").GetProperty("uid").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Verify_RequireToken_RefusesTicketWithout()
+    {
+        var cookie = Issue("--time", "1700000000");
+
+        Assert.Equal("ok", VerifyCookie(0, cookie, "--now", "1700000001", "--require-token", "admin").GetProperty("reason").GetString());
+        Assert.Equal("missing_token", VerifyCookie(1, cookie, "--now", "1700000001", "--require-token", "finance").GetProperty("reason").GetString());
     }
 
     private static JsonElement Verify(int expectedExit, string id, params string[] extra)
