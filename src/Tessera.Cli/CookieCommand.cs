@@ -198,7 +198,7 @@ internal static class CookieCommand
                 return CliRunner.Usage;
             }
 
-            var now = result.GetValue(common.Now) is { } n ? FromUnix(n) : DateTimeOffset.UtcNow;
+            var now = result.GetValue(common.Now) is { } n ? FromUnix(n) : TimeProvider.System.GetUtcNow();
             try
             {
                 result.InvocationConfiguration.Output.WriteLine(format.Write(name, CookieSessionPayload.CreateNew(dictionary, now)));

@@ -186,7 +186,7 @@ internal static class TicketCommand
                 return CliRunner.Usage;
             }
 
-            var at = result.GetValue(now) is { } n ? FromUnix(n) : DateTimeOffset.UtcNow;
+            var at = result.GetValue(now) is { } n ? FromUnix(n) : TimeProvider.System.GetUtcNow();
             var verdict = result.GetValue(ticketText) is { } text
                 ? validator.ValidateTicket(Encoding.UTF8.GetBytes(text), address, at)
                 : validator.Validate(result.GetValue(cookie), address, at);

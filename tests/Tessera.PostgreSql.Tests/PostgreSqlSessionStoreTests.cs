@@ -12,7 +12,7 @@ namespace Tessera.PostgreSql.Tests;
 public sealed class PostgreSqlSessionStoreTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
 
     [Fact]
     public async Task EnsureSchema_TwoStoresAtOnce_MigrateOnceAndBothWork()

@@ -16,7 +16,7 @@ namespace Tessera.Redis.Tests;
 public sealed class RedisStoredValuePropertyTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
     private RedisSessionStore _store = null!;
     private ConnectionMultiplexer _redis = null!;
     private string _prefix = null!;
