@@ -48,6 +48,11 @@ public sealed class LocalFeed : IAsyncLifetime
                 {
                     Directory.Delete(cached, recursive: true);
                 }
+
+                if (Directory.Exists(Path.GetDirectoryName(cached)) && !Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(cached)!).Any())
+                {
+                    Directory.Delete(Path.GetDirectoryName(cached)!);
+                }
             }
         }
 
