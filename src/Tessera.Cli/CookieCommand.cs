@@ -78,7 +78,7 @@ internal static class CookieCommand
             ? n is >= 0 and <= 253402300799
                 ? DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(n * TimeSpan.TicksPerSecond, MidpointRounding.AwayFromZero))
                 : throw new CliUsageException("--now must be Unix seconds between 0 and 253402300799.")
-            : DateTimeOffset.UtcNow;
+            : TimeProvider.System.GetUtcNow();
 
         /// <summary>Builds the format; a usage error throws <see cref="CliUsageException"/>.</summary>
         public (ICookieSessionFormat Format, string CookieName) Build(ParseResult result, DateTimeOffset now, SetCookieOptions? cookie)

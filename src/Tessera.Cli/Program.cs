@@ -10,5 +10,6 @@ var root = new RootCommand("Tessera: web sessions and authentication tickets (au
     CookieCommand.Create(),
     StoreCommand.Create(),
 };
+root.HelpName = "tessera"; // the installed command's name, also under `dotnet run` (whose process is Tessera.Cli)
 
 return CliRunner.Run(root, args, Console.Out, Console.Error);

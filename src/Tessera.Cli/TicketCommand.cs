@@ -180,7 +180,7 @@ internal static class TicketCommand
                 throw new CliUsageException(e.Message);
             }
 
-            var at = result.GetValue(now) is { } n ? FromUnix(n) : DateTimeOffset.UtcNow;
+            var at = result.GetValue(now) is { } n ? FromUnix(n) : TimeProvider.System.GetUtcNow();
             var verdict = result.GetValue(ticketText) is { } text ? validator.ValidateTicket(Encoding.UTF8.GetBytes(CliInput.Read(text, "--ticket", stdin)), address, at)
                 : result.GetValue(cookieHeader) is { } header ? validator.ValidateCookieHeader(CliInput.Read(header, "--cookie-header", stdin).Trim(), address, at)
                 : validator.Validate(CliInput.Read(result.GetValue(cookie)!, "--cookie", stdin).Trim(), address, at);

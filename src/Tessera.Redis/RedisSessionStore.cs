@@ -247,7 +247,7 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         {
             var connection = await ConnectionAsync().WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
             var database = connection.GetDatabase(_options.Database);
-            // StackExchange.Redis 1.x has no async timeout of its own: bound the wait here.
+            // One bound for the whole operation, including waiting for a connection that is down or reconnecting.
             return await command(database).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -11,7 +11,7 @@ namespace Tessera.Fleet.Tests;
 /// <summary>What the IDistributedCache adapter does beyond the suite: garbage entries, cache errors.</summary>
 public sealed class DistributedCacheSessionStoreTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Theory]
     [InlineData(new byte[0])]

@@ -12,7 +12,7 @@ namespace Tessera.PostgreSql.Tests;
 public sealed class PostgreSqlSessionStoreTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
 
     [Fact]
     public async Task EnsureSchema_TwoStoresAtOnce_MigrateOnceAndBothWork()
@@ -112,7 +112,8 @@ public sealed class PostgreSqlSessionStoreTests
     {
         var port = LoopbackPort.Free();
         await using var store = new PostgreSqlSessionStore(
-            new PostgreSqlSessionStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Username=tessera;Password=tessera;Database=tessera", RetryDelay = TimeSpan.FromMilliseconds(1) }, _clock);
+            new PostgreSqlSessionStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Username=tessera;Password=tessera;Database=tessera", RetryDelay = TimeSpan.FromMilliseconds(1) },
+            TimeProvider.System); // the retry waits on the store's clock: a real one, as the fake stands still
 
         var error = await Assert.ThrowsAsync<SessionStoreException>(() => store.LoadAsync(Key(), default).AsTask());
 
@@ -134,7 +135,8 @@ public sealed class PostgreSqlSessionStoreTests
     {
         using var server = await TestServer.StartPostgresAsync();
         await using var store = new PostgreSqlSessionStore(
-            new PostgreSqlSessionStoreOptions { ConnectionString = server.ConnectionString, CommandTimeout = TimeSpan.FromSeconds(2), RetryDelay = TimeSpan.FromMilliseconds(10) }, _clock);
+            new PostgreSqlSessionStoreOptions { ConnectionString = server.ConnectionString, CommandTimeout = TimeSpan.FromSeconds(2), RetryDelay = TimeSpan.FromMilliseconds(10) },
+            TimeProvider.System); // the retries wait on the store's clock: a real one (the record expires in 2030)
         var key = Key();
         await store.SaveAsync(Record(key, 1, data: [42]), 0, default);
 

@@ -12,7 +12,7 @@ namespace Tessera.Redis.Tests;
 public sealed class RedisSessionStoreTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
 
     [Fact]
     public async Task SaveAsync_SetsKeyTtlToExpiryPlusMargin()

@@ -16,7 +16,7 @@ namespace Tessera.Redis.Tests;
 public sealed class RedisStoredValuePropertyTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly ManualTimeProvider _clock = new(Start);
+    private readonly FakeTimeProvider _clock = new(Start);
     private RedisSessionStore _store = null!;
     private ConnectionMultiplexer _redis = null!;
     private string _prefix = null!;
@@ -72,7 +72,9 @@ public sealed class RedisStoredValuePropertyTests : IAsyncLifetime
     private bool ReadAndWriteAgree(byte[] value)
     {
         var key = NewKey();
-        _redis.GetDatabase().StringSetAsync(_prefix + "s:" + key, value).GetAwaiter().GetResult();
+        // The client's synchronous call, not a wait on its async one: that would hold this thread until a reply
+        // that needs another thread to be processed (StackExchange.Redis's SER307).
+        _redis.GetDatabase().StringSet(_prefix + "s:" + key, value);
         var loaded = _store.LoadAsync(key, default).AsTask().GetAwaiter().GetResult();
         var save = _store.SaveAsync(new SessionRecord(key, 1, new byte[] { 1 }, Start.AddMinutes(5)), 0, default).AsTask().GetAwaiter().GetResult();
         return loaded is null ? save == SaveResult.Saved : save == SaveResult.Conflict;

@@ -9,7 +9,7 @@ namespace Tessera.Sqlite.Tests;
 public sealed class SqliteSessionStoreTests : IDisposable
 {
     private readonly SqliteTestDatabase _database = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     public void Dispose() => _database.Dispose();
 

@@ -191,7 +191,7 @@ public sealed class SessionManager
                 // Writers that keep colliding wait a short random time (1 ms up to 63 ms, growing with each attempt)
                 // so they stop retrying in lockstep. The first retry is immediate: most races end there.
                 var maxMs = 1 << Math.Min(attempt, 6);
-                await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, maxMs)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, maxMs)), _time, cancellationToken).ConfigureAwait(false);
             }
 
             var current = await _store.LoadAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);

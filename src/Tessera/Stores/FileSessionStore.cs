@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using Tessera.Sessions;
 
@@ -263,7 +264,7 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
     {
         Directory.CreateDirectory(_tmp);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var tmp = Path.Combine(_tmp, Guid.NewGuid().ToString("N") + ".tmp");
+        var tmp = Path.Combine(_tmp, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + ".tmp");
         try
         {
             using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))

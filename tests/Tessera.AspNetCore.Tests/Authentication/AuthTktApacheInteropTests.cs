@@ -35,12 +35,12 @@ public sealed class AuthTktApacheInteropTests
         // --refresh 1: Apache re-issues the ticket on every request, so its Set-Cookie is a ticket Apache wrote.
         // Our ticket is dated 10 minutes back, so Apache (refreshing when less than the whole timeout remains) re-issues it.
         using var apache = ApacheAuthTkt.Start(AuthTktApp.Secret, "--digest", "SHA512", "--timeout", "2h", "--refresh", "1");
-        var time = new FakeTime(DateTimeOffset.UtcNow.AddMinutes(-10));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-10));
         await using var app = await AuthTktApp.StartAsync(o => o.TimeProvider = time);
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/carol?role=staff&data=x");
         var ours = jar["auth_tkt"];
-        time.Now = DateTimeOffset.UtcNow;
+        time.SetUtcNow(DateTimeOffset.UtcNow);
 
         using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = apache.Address };
         using var secret = await jar.GetAsync(client, "/secret/");

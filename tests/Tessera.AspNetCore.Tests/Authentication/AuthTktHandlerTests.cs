@@ -90,7 +90,7 @@ public sealed class AuthTktHandlerTests
     [Fact]
     public async Task Refresh_TicketDue_ReissuedWithCacheControl()
     {
-        var time = new FakeTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await AuthTktApp.StartAsync(o => o.TimeProvider = time);
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
@@ -116,7 +116,7 @@ public sealed class AuthTktHandlerTests
     [Fact]
     public async Task Refresh_Expired_UnauthorizedNoStore()
     {
-        var time = new FakeTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await AuthTktApp.StartAsync(o => o.TimeProvider = time);
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");

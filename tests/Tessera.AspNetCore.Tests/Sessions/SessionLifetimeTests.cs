@@ -12,7 +12,7 @@ public sealed class SessionLifetimeTests
     [InlineData("Cookie")]
     public async Task IdleTimeout_Passed_SessionEnds(string mode)
     {
-        var time = new FakeTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)), s => s.AddSingleton<TimeProvider>(time));
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
@@ -27,7 +27,7 @@ public sealed class SessionLifetimeTests
     [Fact]
     public async Task CookieMode_ReadAfterReissueTime_CookieReissued()
     {
-        var time = new FakeTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", "Cookie")), s => s.AddSingleton<TimeProvider>(time));
         var jar = new CookieJar();
         using var set = await jar.PostAsync(app.Client, "/set/a/1");
@@ -49,7 +49,7 @@ public sealed class SessionLifetimeTests
     [Fact]
     public async Task ServerMode_ReadsKeepSessionAliveBeyondIdleTimeout()
     {
-        var time = new FakeTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<TimeProvider>(time));
         var jar = new CookieJar();
         using var set = await jar.PostAsync(app.Client, "/set/a/1");
@@ -64,7 +64,7 @@ public sealed class SessionLifetimeTests
     [Fact]
     public async Task SetLifetime_RememberMe_OutlivesDefaultIdleTimeout()
     {
-        var time = new FakeTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:AbsoluteLifetime", "100.00:00:00")), s => s.AddSingleton<TimeProvider>(time));
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");

@@ -201,7 +201,7 @@ public sealed class BeakerCookieFormatVectorTests
     public void Read_AtInjectedClock_UsesTimeProvider()
     {
         var c = CookieVectors.BeakerCase("b-pos-25");
-        var clock = new TestClock(CookieVectors.Time(c["now"]));
+        var clock = new FakeTimeProvider(CookieVectors.Time(c["now"]));
         var format = CookieVectors.BeakerFormat(c["config"]!.AsObject(), clock);
 
         Assert.True(format.Read("beaker.session.id", (string)c["cookie_value"]!).IsValid);

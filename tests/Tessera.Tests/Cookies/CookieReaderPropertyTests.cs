@@ -18,7 +18,7 @@ public sealed class CookieReaderPropertyTests
     {
         ICookieSessionFormat format = kind switch
         {
-            "tessera" => new SealedCookieFormat(new SealedCookieOptions { Keyring = new Keyring([Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()]) }, new TestClock(Now)),
+            "tessera" => new SealedCookieFormat(new SealedCookieOptions { Keyring = new Keyring([Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()]) }, new FakeTimeProvider(Now)),
             "beaker-ctr" => new BeakerCookieFormat(new BeakerCookieOptions { ValidateKey = "validate-key-one", EncryptKey = "encrypt-key-one" }),
             "beaker-gcm" => new BeakerCookieFormat(new BeakerCookieOptions { ValidateKey = "validate-key-one", EncryptKey = "encrypt-key-one", Crypto = BeakerCrypto.Gcm }),
             "beaker-signed" => new BeakerCookieFormat(new BeakerCookieOptions { ValidateKey = "validate-key-one" }),

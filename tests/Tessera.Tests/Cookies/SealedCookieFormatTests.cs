@@ -25,7 +25,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Write_ThenRead_ReturnsSameDataAndTimes()
     {
-        var clock = new TestClock(T0);
+        var clock = new FakeTimeProvider(T0);
         var format = Format(clock);
 
         var value = format.Write("sid", Payload(T0));
@@ -43,7 +43,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Write_Layout_IsVersionKeyIdSaltCiphertextTag()
     {
-        var format = Format(new TestClock(T0));
+        var format = Format(new FakeTimeProvider(T0));
         var value = format.Write("sid", Payload(T0));
 
         var raw = Base64Url.DecodeFromChars(value);
@@ -58,14 +58,14 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Seal_SameInputTwice_DiffersBySalt()
     {
-        var format = Format(new TestClock(T0));
+        var format = Format(new FakeTimeProvider(T0));
         Assert.NotEqual(format.Write("sid", Payload(T0)), format.Write("sid", Payload(T0)));
     }
 
     [Fact]
     public void Read_UnderAnotherCookieName_ReturnsBadSignature()
     {
-        var format = Format(new TestClock(T0));
+        var format = Format(new FakeTimeProvider(T0));
         var value = format.Write("sid", Payload(T0));
 
         Assert.Equal(CookieRejection.BadSignature, format.Read("other", value).Reason);
@@ -74,7 +74,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Read_OtherVersionByte_ReturnsMalformed()
     {
-        var format = Format(new TestClock(T0));
+        var format = Format(new FakeTimeProvider(T0));
         var raw = Base64Url.DecodeFromChars(format.Write("sid", Payload(T0)));
         raw[0] = 2;
 
@@ -84,7 +84,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Read_KeyNotInKeyring_ReturnsUnknownKey()
     {
-        var clock = new TestClock(T0);
+        var clock = new FakeTimeProvider(T0);
         var value = Format(clock, null, KeyB).Write("sid", Payload(T0));
 
         Assert.Equal(CookieRejection.UnknownKey, Format(clock).Read("sid", value).Reason);
@@ -93,7 +93,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Read_SealedWithOlderKey_IsValidAndFlaggedForReissue()
     {
-        var clock = new TestClock(T0);
+        var clock = new FakeTimeProvider(T0);
         var old = Format(clock, null, KeyA).Write("sid", Payload(T0));
         var rotated = Format(clock, null, KeyB, KeyA);
 
@@ -108,7 +108,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Read_TamperedByte_ReturnsBadSignature()
     {
-        var format = Format(new TestClock(T0));
+        var format = Format(new FakeTimeProvider(T0));
         var raw = Base64Url.DecodeFromChars(format.Write("sid", Payload(T0)));
         raw[^20] ^= 1;
 
@@ -118,11 +118,11 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Read_IdleTimeoutPassed_ReturnsExpired()
     {
-        var clock = new TestClock(T0);
+        var clock = new FakeTimeProvider(T0);
         var format = Format(clock, new SealedCookieOptions { IdleTimeout = TimeSpan.FromMinutes(20) });
         var value = format.Write("sid", Payload(T0));
 
-        clock.Set(T0 + TimeSpan.FromMinutes(20));
+        clock.SetUtcNow(T0 + TimeSpan.FromMinutes(20));
         Assert.True(format.Read("sid", value).IsValid);
         clock.Advance(TimeSpan.FromMilliseconds(1));
         var result = format.Read("sid", value);
@@ -133,7 +133,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Read_AbsoluteLifetimePassedDespiteRenewals_ReturnsExpired()
     {
-        var clock = new TestClock(T0);
+        var clock = new FakeTimeProvider(T0);
         var format = Format(clock, new SealedCookieOptions { IdleTimeout = TimeSpan.FromHours(1), AbsoluteLifetime = TimeSpan.FromHours(2), ReissueTime = TimeSpan.FromMinutes(1) });
         var payload = Payload(T0);
         var value = format.Write("sid", payload);
@@ -157,11 +157,11 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Read_ReissueTime_RenewsOnlyWhenLastRenewalIsOlder()
     {
-        var clock = new TestClock(T0);
+        var clock = new FakeTimeProvider(T0);
         var format = Format(clock, new SealedCookieOptions { ReissueTime = TimeSpan.FromMinutes(2) });
         var value = format.Write("sid", Payload(T0));
 
-        clock.Set(T0 + TimeSpan.FromMinutes(2));
+        clock.SetUtcNow(T0 + TimeSpan.FromMinutes(2));
         Assert.False(format.Read("sid", value).NeedsReissue);
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.True(format.Read("sid", value).NeedsReissue);
@@ -170,7 +170,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Write_OverBrowserLimit_ThrowsWithSizeAndLimit()
     {
-        var format = Format(new TestClock(T0));
+        var format = Format(new FakeTimeProvider(T0));
         var big = CookieSessionPayload.CreateNew(new JsonObject { ["blob"] = new string('x', 4000) }, T0);
 
         var e = Assert.Throws<CookieTooLargeException>(() => format.Write("sid", big));
@@ -183,7 +183,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Write_OverBrowserLimitWithChunking_ReturnsLongValueThatChunksAndReassembles()
     {
-        var format = Format(new TestClock(T0), new SealedCookieOptions { EnableChunking = true });
+        var format = Format(new FakeTimeProvider(T0), new SealedCookieOptions { EnableChunking = true });
         var big = CookieSessionPayload.CreateNew(new JsonObject { ["blob"] = new string('x', 9000) }, T0);
         var value = format.Write("sid", big);
         var chunker = new CookieChunker(enableChunking: true);
@@ -211,13 +211,13 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void Constructor_ReissueNotShorterThanIdle_Throws()
     {
-        Assert.Throws<ArgumentException>(() => Format(new TestClock(T0), new SealedCookieOptions { IdleTimeout = TimeSpan.FromMinutes(1), ReissueTime = TimeSpan.FromMinutes(1) }));
+        Assert.Throws<ArgumentException>(() => Format(new FakeTimeProvider(T0), new SealedCookieOptions { IdleTimeout = TimeSpan.FromMinutes(1), ReissueTime = TimeSpan.FromMinutes(1) }));
     }
 
     [Fact]
     public void CreateSetCookieHeader_Defaults_AreSecure()
     {
-        var format = Format(new TestClock(T0));
+        var format = Format(new FakeTimeProvider(T0));
         var header = format.CreateSetCookieHeader("sid", "abc").ToString();
 
         Assert.Equal("sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax", header);
@@ -226,7 +226,7 @@ public sealed class SealedCookieFormatTests
     [Fact]
     public void CreateSetCookieHeader_MaxAge_AddsMaxAgeAndExpiresFromClock()
     {
-        var format = Format(new TestClock(T0), new SealedCookieOptions { MaxAge = TimeSpan.FromHours(1) });
+        var format = Format(new FakeTimeProvider(T0), new SealedCookieOptions { MaxAge = TimeSpan.FromHours(1) });
         var header = format.CreateSetCookieHeader("sid", "abc").ToString();
 
         Assert.Equal("sid=abc; Max-Age=3600; Expires=Sun, 22 Nov 2026 05:00:00 GMT; Path=/; Secure; HttpOnly; SameSite=Lax", header);

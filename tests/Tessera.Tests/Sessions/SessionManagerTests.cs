@@ -9,7 +9,7 @@ namespace Tessera.Tests.Sessions;
 
 public sealed class SessionManagerTests
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly MemorySessionStore _store;
     private readonly Keyring _keyring = new([RandomNumberGenerator.GetBytes(32)]);
 
@@ -364,14 +364,20 @@ public sealed class SessionManagerTests
     }
 
     [Fact]
-    public async Task Commit_AlwaysConflicting_ThrowsSessionConflictAfterMaxAttempts()
+    public async Task Commit_AlwaysConflicting_BacksOffOnInjectedClockThenThrowsAfterMaxAttempts()
     {
         var store = new AlwaysConflictingStore(_store);
         var manager = Manager(o => o.MaxMergeAttempts = 3, store);
         var cookie = await SaveNewAsync(Manager());
         var session = await manager.LoadAsync(cookie, SessionClientInfo.None);
         session["x"] = 1;
-        var error = await Assert.ThrowsAsync<SessionConflictException>(async () => await manager.CommitAsync(session));
+
+        // The first retry is immediate; the second waits 1-3 ms on the injected clock, which stands still until moved.
+        var commit = manager.CommitAsync(session).AsTask();
+        Assert.Equal(2, store.Saves);
+        Assert.False(commit.IsCompleted);
+        _clock.Advance(TimeSpan.FromMilliseconds(4));
+        var error = await Assert.ThrowsAsync<SessionConflictException>(() => commit);
         Assert.Contains("3 attempts", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, store.Saves);
     }

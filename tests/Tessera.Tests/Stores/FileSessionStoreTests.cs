@@ -10,7 +10,7 @@ namespace Tessera.Tests.Stores;
 public sealed class FileSessionStoreTests : IDisposable
 {
     private readonly TempDirectory _root = new();
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     public void Dispose() => _root.Dispose();
 

@@ -197,7 +197,7 @@ public sealed class TicketValidatorTests
         var validator = new TicketValidator(options, clock);
 
         var fresh = validator.Validate(cookie, null);
-        clock.Now = Issued.AddHours(2).AddSeconds(1);
+        clock.SetUtcNow(Issued.AddHours(2).AddSeconds(1));
         var stale = validator.Validate(cookie, null);
 
         Assert.Equal(Issued, fresh.Ticket!.IssuedAt);
