@@ -63,7 +63,7 @@ public sealed class TicketValidator
         {
             // Apache validates what it decoded even when it ignored characters; a failure is then blamed on the decoding.
             var blame = TicketCookie.Decode(cookieValue, _s.Scheme, buffer, out var written);
-            var verdict = ValidateCore(buffer[..written], clientIp, now);
+            var verdict = written == 0 ? TicketVerdict.Reject(TicketRejection.Malformed) : ValidateCore(buffer[..written], clientIp, now);
             return blame != TicketRejection.None && verdict.Reason is TicketRejection.Malformed or TicketRejection.BadDigest ? TicketVerdict.Reject(blame) : verdict;
         }
         finally
