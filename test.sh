@@ -4,11 +4,16 @@
 # store tests (the interop tests start Apache mod_auth_tkt themselves, per configuration), runs each test
 # project, and ends with the line "N passed, N failed". Exits non-zero on any failure.
 # Usage: ./test.sh [--filter EXPR]   (the filter is passed to dotnet test)
+# Unfiltered, a project that runs no test is a failure. Filtered, a project with no matching test is not; the run
+# passes when every selected test passed and at least one test ran.
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 FILTER=()
-if [ "${1:-}" = --filter ]; then FILTER=(--filter "$2"); fi
+if [ "${1:-}" = --filter ]; then
+  [ -n "${2:-}" ] || { echo "usage: ./test.sh [--filter EXPR]" >&2; exit 2; }
+  FILTER=(--filter "$2")
+fi
 
 scripts/install-deps.sh || { echo "0 passed, 1 failed"; echo "test.sh: could not install the Debian packages" >&2; exit 1; }
 
@@ -38,17 +43,23 @@ for proj in tests/*/*.Tests.csproj; do
 done
 
 # Sum the counters of every TRX file.
-read -r passed failed < <(python3 - "$RESULTS" <<'PY'
+read -r passed failed < <(python3 - "$RESULTS" "${#FILTER[@]}" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
-p = f = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
+filtered = sys.argv[2] != "0"
+p = f = ran = 0
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
     c = ET.parse(path).getroot().find(".//{*}Counters")
-    if c is not None:
-        p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
-    else:
-        f += 1
-    if c is not None and int(c.get("total", 0)) == 0:
+    if c is None:
+        print(f"test.sh: {path} has no counters", file=sys.stderr); f += 1
+        continue
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    total = int(c.get("total", 0)); ran += total
+    if total == 0 and filtered:
+        print(f"test.sh: {path}: no test matches the filter", file=sys.stderr)
+    elif total == 0:
         print(f"test.sh: {path} ran no test", file=sys.stderr); f += 1  # a project with no test is a defect
+if filtered and ran == 0:
+    print("test.sh: the filter matched no test in any project", file=sys.stderr); f += 1
 print(p, f)
 PY
 )

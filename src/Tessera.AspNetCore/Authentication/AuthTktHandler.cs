@@ -37,7 +37,9 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
     /// <summary>Validates the request's ticket; re-issues it when it is due for refresh.</summary>
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? header = Request.Headers.Cookie;
+        // Several Cookie lines are searched as one, as Apache searches each; StringValues would join them with ','.
+        var cookies = Request.Headers.Cookie;
+        var header = cookies.Count > 1 ? string.Join("; ", (IEnumerable<string?>)cookies) : cookies.ToString();
         if (string.IsNullOrEmpty(header) || !HasOurCookie(header))
         {
             return Task.FromResult(AuthenticateResult.NoResult());

@@ -1,14 +1,17 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Text;
 
 namespace Tessera.Tickets;
 
 /// <summary>
-/// Cookie value to ticket bytes, accepting what mod_auth_tkt's parse_ticket accepts (spec §2.1 step 3): one pair of
-/// surrounding quotes, standard base64 with or without padding, a raw ticket (contains <c>!</c>) and a
-/// <c>%21</c>-escaped raw ticket. Anything else is <see cref="TicketRejection.BadCookieEncoding"/>, where Apache would
-/// silently truncate at the first non-base64 character.
+/// Cookie value to ticket bytes, read as mod_auth_tkt's parse_ticket reads it (spec §2.1 step 3, docs/tickets.md
+/// "Cookie decoding"): one trailing and one leading <c>"</c> stripped; a value with <c>!</c> is a raw ticket; one with
+/// <c>%21</c> is URL-unescaped (bad escapes kept as they are); anything else is base64 read up to the first character
+/// outside the standard alphabet, so padding is optional and whatever follows is ignored. For the mod_auth_tkt schemes
+/// the result ends at its first NUL, as Apache's C strings do. The HMAC scheme, which only plone reads, also takes
+/// Zope's quoting of <c>+</c> and <c>/</c> (<c>%2B</c>, <c>%2F</c>) inside the base64, as Zope unquotes before plone decodes.
 /// </summary>
 internal static class TicketCookie
 {
@@ -20,12 +23,16 @@ internal static class TicketCookie
 
     private const int StackLimit = 1024;
 
-    /// <summary>An upper bound of the decoded length, for sizing the buffer: a raw ticket may need 3 UTF-8 bytes per character.</summary>
-    public static int MaxDecodedLength(ReadOnlySpan<char> value) => value.Contains('!') ? value.Length * 3 : value.Length;
+    /// <summary>An upper bound of the decoded length, for sizing the buffer: raw and escaped tickets may need 3 UTF-8 bytes per character.</summary>
+    public static int MaxDecodedLength(ReadOnlySpan<char> value) => value.IndexOfAny('!', '%') >= 0 ? value.Length * 3 : value.Length;
 
-    public static TicketRejection Decode(ReadOnlySpan<char> value, Span<byte> destination, out int written)
+    /// <summary>
+    /// Writes the ticket bytes Apache would see. The result says what to blame if those bytes do not verify:
+    /// <see cref="TicketRejection.None"/> when every character was used, <see cref="TicketRejection.BadCookieEncoding"/>
+    /// when characters were ignored, <see cref="TicketRejection.Malformed"/> when the ticket was cut at a NUL.
+    /// </summary>
+    public static TicketRejection Decode(ReadOnlySpan<char> value, TicketScheme scheme, Span<byte> destination, out int written)
     {
-        written = 0;
         if (value.Length > 0 && value[^1] == '"')
         {
             value = value[..^1];
@@ -36,101 +43,101 @@ internal static class TicketCookie
             value = value[1..];
         }
 
-        if (value.IsEmpty)
-        {
-            return TicketRejection.Malformed;
-        }
-
+        var hexDigests = scheme != TicketScheme.HmacSha256;
+        TicketRejection blame;
         if (value.Contains('!'))
         {
             written = Encoding.UTF8.GetBytes(value, destination);
-            return TicketRejection.None;
+            blame = TicketRejection.None;
         }
-
-        if (value.Contains("%21", StringComparison.Ordinal))
+        else if (value.Contains("%21", StringComparison.Ordinal))
         {
-            return UrlUnescape(value, destination, out written);
+            written = UrlUnescape(destination[..Encoding.UTF8.GetBytes(value, destination)]);
+            blame = TicketRejection.None;
+        }
+        else
+        {
+            blame = DecodeBase64(value, zopeQuoting: !hexDigests, destination, out written);
         }
 
-        return DecodeBase64(value, destination, out written);
+        // A hex-digest ticket has no NUL of its own; the HMAC digest is binary and may hold one.
+        var nul = hexDigests ? destination[..written].IndexOf((byte)0) : -1;
+        if (nul >= 0)
+        {
+            written = nul;
+        }
+
+        return nul >= 0 ? TicketRejection.Malformed : blame;
     }
 
-    private static TicketRejection UrlUnescape(ReadOnlySpan<char> value, Span<byte> destination, out int written)
+    /// <summary>Unescapes in place as httpd's ap_unescape_url: <c>%XX</c> becomes the byte (any byte), a bad escape stays as it is.</summary>
+    private static int UrlUnescape(Span<byte> text)
     {
-        written = 0;
-        for (var i = 0; i < value.Length; i++)
+        var written = 0;
+        for (var i = 0; i < text.Length; i++)
         {
-            var c = value[i];
-            if (c > 0x7F)
+            if (text[i] == '%' && i + 2 < text.Length && HexValue(text[i + 1]) is >= 0 and var hi && HexValue(text[i + 2]) is >= 0 and var lo)
             {
-                return TicketRejection.BadCookieEncoding;
-            }
-
-            if (c == '%')
-            {
-                if (i + 2 >= value.Length || HexValue(value[i + 1]) is not (>= 0 and var hi) || HexValue(value[i + 2]) is not (>= 0 and var lo))
-                {
-                    return TicketRejection.BadCookieEncoding;
-                }
-
-                destination[written++] = (byte)((hi << 4) | lo);
+                text[written++] = (byte)((hi << 4) | lo);
                 i += 2;
             }
             else
             {
-                destination[written++] = (byte)c;
+                text[written++] = text[i];
             }
         }
 
-        return TicketRejection.None;
+        return written;
     }
 
-    private static int HexValue(char c) => c switch
+    private static int HexValue(byte c) => c switch
     {
-        >= '0' and <= '9' => c - '0',
-        >= 'a' and <= 'f' => c - 'a' + 10,
-        >= 'A' and <= 'F' => c - 'A' + 10,
+        >= (byte)'0' and <= (byte)'9' => c - '0',
+        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
         _ => -1,
     };
 
-    // Standard alphabet only; '=' padding optional but only at the end.
-    private static TicketRejection DecodeBase64(ReadOnlySpan<char> value, Span<byte> destination, out int written)
+    /// <summary>
+    /// APR's decoder: the longest run of alphabet characters, a lone last character ignored, unused low bits ignored.
+    /// Full groups go through the vectorised decoder; the last partial group (and Zope escapes) through a scalar loop.
+    /// </summary>
+    private static TicketRejection DecodeBase64(ReadOnlySpan<char> value, bool zopeQuoting, Span<byte> destination, out int written)
     {
-        written = 0;
-        var end = value.Length;
-        var padding = 0;
-        while (end > 0 && value[end - 1] == '=' && padding < 2)
+        var end = value.IndexOfAnyExcept(Base64Alphabet);
+        var full = (end < 0 ? value.Length : end) & ~3;
+        written = full > 0 ? DecodeFullGroups(value[..full], destination) : 0;
+        var consumed = full + DecodeScalar(value[full..], zopeQuoting, destination, ref written);
+        return IsPadding(value[consumed..]) ? TicketRejection.None : TicketRejection.BadCookieEncoding;
+    }
+
+    private static int DecodeFullGroups(ReadOnlySpan<char> groups, Span<byte> destination)
+    {
+        // Narrowed to ASCII and decoded by the vectorised UTF-8 decoder: several times faster than decoding the chars.
+        byte[]? rented = null;
+        var ascii = groups.Length <= StackLimit ? stackalloc byte[groups.Length] : (rented = ArrayPool<byte>.Shared.Rent(groups.Length)).AsSpan(0, groups.Length);
+        // Both succeed: the groups hold alphabet characters only.
+        var narrowed = Ascii.FromUtf16(groups, ascii, out _);
+        var decoded = Base64.DecodeFromUtf8(ascii, destination, out _, out var written);
+        Debug.Assert(narrowed == OperationStatus.Done && decoded == OperationStatus.Done, "full groups of alphabet characters always decode");
+        if (rented is not null)
         {
-            end--;
-            padding++;
+            ArrayPool<byte>.Shared.Return(rented);
         }
 
-        if (end % 4 == 1 || (padding > 0 && (end + padding) % 4 != 0) || value[..end].IndexOfAnyExcept(Base64Alphabet) >= 0)
-        {
-            return TicketRejection.BadCookieEncoding;
-        }
+        return written;
+    }
 
-        // The common, padded form: narrowed to ASCII (the alphabet was checked above) and decoded by the vectorised
-        // UTF-8 decoder, several times faster than decoding the chars (and than decoding in place, which is scalar).
-        if ((end + padding) % 4 == 0)
-        {
-            byte[]? rented = null;
-            var ascii = value.Length <= StackLimit ? stackalloc byte[value.Length] : (rented = ArrayPool<byte>.Shared.Rent(value.Length)).AsSpan(0, value.Length);
-            var ok = Ascii.FromUtf16(value, ascii, out _) == OperationStatus.Done
-                && Base64.DecodeFromUtf8(ascii, destination, out _, out written) == OperationStatus.Done;
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-
-            return ok ? TicketRejection.None : TicketRejection.BadCookieEncoding;
-        }
-
+    /// <summary>Decodes alphabet characters (and, with <paramref name="zopeQuoting"/>, <c>%2B</c> and <c>%2F</c>) until anything else; returns the characters used.</summary>
+    private static int DecodeScalar(ReadOnlySpan<char> value, bool zopeQuoting, Span<byte> destination, ref int written)
+    {
         uint bits = 0;
         var count = 0;
-        for (var i = 0; i < end; i++)
+        var i = 0;
+        while (i < value.Length)
         {
             var c = value[i];
+            var width = 1;
             int sextet = c switch
             {
                 >= 'A' and <= 'Z' => c - 'A',
@@ -140,9 +147,15 @@ internal static class TicketCookie
                 '/' => 63,
                 _ => -1,
             };
+            if (sextet < 0 && zopeQuoting && c == '%' && i + 2 < value.Length && value[i + 1] == '2')
+            {
+                sextet = value[i + 2] switch { 'B' or 'b' => 62, 'F' or 'f' => 63, _ => -1 };
+                width = 3;
+            }
+
             if (sextet < 0)
             {
-                return TicketRejection.BadCookieEncoding;
+                break;
             }
 
             bits = (bits << 6) | (uint)sextet;
@@ -152,8 +165,32 @@ internal static class TicketCookie
                 count -= 8;
                 destination[written++] = (byte)(bits >> count);
             }
+
+            i += width;
         }
 
-        return TicketRejection.None;
+        return i;
+    }
+
+    /// <summary>Nothing, or at most two <c>=</c> (Zope quotes them as <c>%3D</c>): what follows a well-formed base64 run.</summary>
+    private static bool IsPadding(ReadOnlySpan<char> tail)
+    {
+        for (var pads = 0; pads < 2 && !tail.IsEmpty; pads++)
+        {
+            if (tail[0] == '=')
+            {
+                tail = tail[1..];
+            }
+            else if (tail.StartsWith("%3D", StringComparison.OrdinalIgnoreCase))
+            {
+                tail = tail[3..];
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return tail.IsEmpty;
     }
 }

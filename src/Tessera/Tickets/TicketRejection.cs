@@ -9,7 +9,7 @@ public enum TicketRejection
     /// <summary>The ticket's layout is broken (too short, no <c>!</c>, non-hex timestamp), or it holds what the policy refuses: a NUL byte, an empty user id, bytes that are not UTF-8.</summary>
     Malformed,
 
-    /// <summary>The cookie value is neither standard base64 (padding optional, quotes allowed), a raw ticket nor a <c>%21</c>-escaped ticket; e.g. URL-safe base64 or <c>%2B</c>.</summary>
+    /// <summary>Characters of the cookie value were ignored (as Apache ignores them: base64 is read up to the first character outside its alphabet) and what was read did not verify; e.g. URL-safe base64, or <c>%2B</c> for a mod_auth_tkt scheme.</summary>
     BadCookieEncoding,
 
     /// <summary>The digest matches none of the configured secrets. A tampered ticket and one signed with an unknown secret look the same.</summary>

@@ -61,8 +61,10 @@ public sealed class TicketValidator
         var buffer = size <= StackLimit ? stackalloc byte[size] : (rented = ArrayPool<byte>.Shared.Rent(size));
         try
         {
-            var decoded = TicketCookie.Decode(cookieValue, buffer, out var written);
-            return decoded != TicketRejection.None ? TicketVerdict.Reject(decoded) : ValidateCore(buffer[..written], clientIp, now);
+            // Apache validates what it decoded even when it ignored characters; a failure is then blamed on the decoding.
+            var blame = TicketCookie.Decode(cookieValue, _s.Scheme, buffer, out var written);
+            var verdict = written == 0 ? TicketVerdict.Reject(TicketRejection.Malformed) : ValidateCore(buffer[..written], clientIp, now);
+            return blame != TicketRejection.None && verdict.Reason is TicketRejection.Malformed or TicketRejection.BadDigest ? TicketVerdict.Reject(blame) : verdict;
         }
         finally
         {

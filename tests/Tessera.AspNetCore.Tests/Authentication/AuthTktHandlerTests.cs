@@ -75,6 +75,42 @@ public sealed class AuthTktHandlerTests
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }
 
+    /// <summary>Forms the real mod_auth_tkt accepts (Tessera.Interop.Tests ApacheCookieFormTests), sent as raw header lines.</summary>
+    [Fact]
+    public async Task Ticket_CookieFormsApacheAccepts_Authenticated()
+    {
+        await using var app = await AuthTktApp.StartAsync();
+        var jar = new CookieJar();
+        using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
+        var value = jar["auth_tkt"]!;
+        var unpadded = value.TrimEnd('=');
+        var zopeQuoted = unpadded + string.Concat(Enumerable.Repeat("%3D", value.Length - unpadded.Length));
+        string[][] forms =
+        [
+            [$"auth_tkt={zopeQuoted}"],
+            [$"auth_tkt=\"{value}\"-junk \t; theme=dark"],
+            ["theme=dark", $"auth_tkt={value}"],  // a second Cookie line, searched as Apache searches every line
+        ];
+
+        foreach (var lines in forms)
+        {
+            Assert.Equal(200, await RawGetStatusAsync(app.Client.BaseAddress!, "/me", lines));
+        }
+    }
+
+    private static async Task<int> RawGetStatusAsync(Uri server, string path, string[] cookieLines)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        var stream = client.GetStream();
+        var request = $"GET {path} HTTP/1.1\r\nHost: {server.Authority}\r\nConnection: close\r\n"
+            + string.Concat(cookieLines.Select(l => $"Cookie: {l}\r\n")) + "\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+        var statusLine = await reader.ReadLineAsync();
+        return int.Parse(statusLine!.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task SignOut_ClearsCookie()
     {

@@ -143,7 +143,7 @@ public sealed class ApacheTicketInteropTests(ApacheTktFixture apache)
         Assert.Null(refreshed.RefreshCookieValue);
     }
 
-    private static string Digest(TicketScheme scheme) => scheme switch
+    internal static string Digest(TicketScheme scheme) => scheme switch
     {
         TicketScheme.Md5 => "MD5",
         TicketScheme.Sha256 => "SHA256",

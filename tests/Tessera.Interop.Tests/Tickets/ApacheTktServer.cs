@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Tessera.TestSupport;
 
 namespace Tessera.Interop.Tests.Tickets;
@@ -37,6 +38,25 @@ public sealed class ApacheTktServer : IDisposable
     }
 
     public void Dispose() => Run(_script, ["stop", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+    /// <summary>
+    /// GET <paramref name="path"/> with <paramref name="cookieHeader"/> sent as its UTF-8 bytes over a bare socket, so no HTTP
+    /// client validates, trims or re-encodes it. Returns the status code and the Location header.
+    /// </summary>
+    public async Task<(int Status, string? Location)> GetWithRawCookieAsync(string path, string cookieHeader)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, BaseUri.Port);
+        var stream = client.GetStream();
+        var request = Encoding.UTF8.GetBytes($"GET /{path} HTTP/1.0\r\nHost: 127.0.0.1\r\nCookie: {cookieHeader}\r\n\r\n");
+        await stream.WriteAsync(request);
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        var response = await reader.ReadToEndAsync();  // HTTP/1.0 without keep-alive: Apache closes after the answer
+        var lines = response.Split("\r\n");
+        var status = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var location = lines.FirstOrDefault(l => l.StartsWith("Location: ", StringComparison.OrdinalIgnoreCase))?["Location: ".Length..];
+        return (status, location);
+    }
 
 
     private static (int Code, string Stdout, string Stderr) Run(string script, IEnumerable<string> arguments)
