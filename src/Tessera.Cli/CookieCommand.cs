@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Cookies;
+using Tessera.Legacy;
 using Tessera.Keys;
 
 namespace Tessera.Cli;

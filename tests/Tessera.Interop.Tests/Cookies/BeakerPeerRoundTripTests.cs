@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Tessera.Cookies;
+using Tessera.Legacy;
 
 namespace Tessera.Interop.Tests.Cookies;
 

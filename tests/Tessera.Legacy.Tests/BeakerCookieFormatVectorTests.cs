@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Tessera.Cookies;
 
-namespace Tessera.Tests.Cookies;
+namespace Tessera.Legacy.Tests;
 
 /// <summary>Every case of shared/vectors/beaker_cookie.json, as recorded from Beaker 1.11.</summary>
 public sealed class BeakerCookieFormatVectorTests
@@ -201,7 +202,7 @@ public sealed class BeakerCookieFormatVectorTests
     public void Read_AtInjectedClock_UsesTimeProvider()
     {
         var c = CookieVectors.BeakerCase("b-pos-25");
-        var clock = new TestClock(CookieVectors.Time(c["now"]));
+        var clock = new FakeTimeProvider(CookieVectors.Time(c["now"]));
         var format = CookieVectors.BeakerFormat(c["config"]!.AsObject(), clock);
 
         Assert.True(format.Read("beaker.session.id", (string)c["cookie_value"]!).IsValid);

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// JSON text as Python's <c>json.dumps</c> writes it with default options (<c>", "</c> and <c>": "</c>

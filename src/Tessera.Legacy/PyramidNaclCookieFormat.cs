@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tessera.Crypto;
+using Tessera.Cookies;
 
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// Reads and writes pyramid_nacl_session cookies with Pyramid's JSON serializer (spec section 2):
@@ -76,8 +76,8 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
 
-        var json = new byte[rawLength - SecretBox.NonceSize - SecretBox.TagSize];
-        if (!SecretBox.TryOpen(_secret, raw.AsSpan(0, SecretBox.NonceSize), raw.AsSpan(SecretBox.NonceSize, rawLength - SecretBox.NonceSize), json))
+        var json = SecretBox.TryOpen(_secret, raw[..SecretBox.NonceSize], raw[SecretBox.NonceSize..rawLength]);
+        if (json is null)
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.BadSignature);
         }
@@ -131,12 +131,6 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>Seals envelope JSON bytes with an explicit nonce (tests, vectors).</summary>
-    internal string Seal(ReadOnlySpan<byte> json, ReadOnlySpan<byte> nonce)
-    {
-        var raw = new byte[SecretBox.NonceSize + SecretBox.TagSize + json.Length];
-        nonce.CopyTo(raw);
-        SecretBox.Seal(_secret, nonce, json, raw.AsSpan(SecretBox.NonceSize));
-        return Base64Url.EncodeToString(raw);
-    }
+    internal string Seal(byte[] json, byte[] nonce) => Base64Url.EncodeToString([.. nonce, .. SecretBox.Seal(_secret, nonce, json)]);
 
 }

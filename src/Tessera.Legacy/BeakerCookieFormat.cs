@@ -5,9 +5,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tessera.Crypto;
+using Tessera.Cookies;
 
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// Reads and writes Beaker 1.11 cookie sessions with the JSON serializer (spec section 1):
@@ -243,8 +243,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
             byte[] cipher;
             if (_options.Crypto == BeakerCrypto.Ctr)
             {
-                cipher = new byte[serialized.Length];
-                AesCtr.Transform(key, serialized, cipher);
+                cipher = AesCtr.Transform(key, serialized);
             }
             else
             {
@@ -311,9 +310,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         {
             if (_options.Crypto == BeakerCrypto.Ctr)
             {
-                var plain = new byte[cipher.Length];
-                AesCtr.Transform(key, cipher, plain);
-                return plain;
+                return AesCtr.Transform(key, cipher);
             }
 
             if (cipher.Length < GcmIvSize + GcmTagSize)
