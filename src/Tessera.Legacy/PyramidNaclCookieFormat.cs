@@ -107,6 +107,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     /// <inheritdoc />
     /// <remarks>Writes <c>[int(renewed), created, state]</c> as Pyramid does after a setter.</remarks>
     /// <exception cref="CookieTooLargeException">The value exceeds pyramid_nacl_session's 4064 characters, or name=value exceeds 4096 bytes.</exception>
+    /// <exception cref="ArgumentException">The data is nested more than 900 levels deep (see docs/cookies.md).</exception>
     public string Write(string cookieName, CookieSessionPayload payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
@@ -115,7 +116,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
             (long)Math.Floor(CookieJson.ToUnixSeconds(payload.Renewed)),
             CookieJson.ToUnixSeconds(payload.Created),
             payload.Data.DeepClone());
-        var value = Seal(Encoding.UTF8.GetBytes(PythonJson.Serialize(envelope)), RandomNumberGenerator.GetBytes(SecretBox.NonceSize));
+        var value = Seal(Encoding.UTF8.GetBytes(PythonJson.Serialize(envelope, dataLevel: 2)), RandomNumberGenerator.GetBytes(SecretBox.NonceSize));
         if (value.Length > ValueLimit)
         {
             throw new CookieTooLargeException(value.Length, ValueLimit, "pyramid_nacl_session's cookie value (in characters; Pyramid refuses to write more)");
