@@ -75,6 +75,50 @@ public sealed class LegacyRoundTripPropertyTests
         Assert.Contains("lone surrogate", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Write_BeakerJsonOverInflateCap_ThrowsWithSizeAndLimit()
+    {
+        var format = LegacyFormats.Beaker("beaker-ctr");
+        var data = new JsonObject { ["k"] = new string('a', BeakerCookieFormat.MaxInflatedBytes) };
+
+        var error = Assert.Throws<CookieTooLargeException>(() => format.Write("session", CookieSessionPayload.CreateNew(data, Now)));
+
+        Assert.Equal(BeakerCookieFormat.MaxInflatedBytes, error.Limit);
+        Assert.True(error.Size > error.Limit);
+    }
+
+    [Theory]
+    [InlineData("beaker-ctr")]
+    [InlineData("beaker-signed")]
+    public void ReadWrite_MegabyteOfCompressibleJson_ReadsBack(string kind)
+    {
+        var format = LegacyFormats.Beaker(kind);
+        var data = new JsonObject { ["k"] = new string('a', 1_100_000) };
+
+        var value = format.Write("session", CookieSessionPayload.CreateNew(data, Now));
+        var read = format.Read("session", value, Now);
+
+        Assert.True(value.Length < 4096, $"{value.Length} characters");
+        Assert.True(read.IsValid, read.Reason.ToString());
+        Assert.True(JsonNode.DeepEquals(data, read.Data));
+    }
+
+    [Theory]
+    [InlineData("\"{0}")]
+    [InlineData("{0}\"")]
+    [InlineData("\"\"{0}\"\"")]
+    [InlineData("{0}\"\"")]
+    [InlineData("\"")]
+    public void Read_UnbalancedQuote_ReturnsMalformedAsBeakerDropsIt(string form)
+    {
+        var format = LegacyFormats.Beaker("beaker-ctr");
+        var value = format.Write("session", CookieSessionPayload.CreateNew(new JsonObject { ["user"] = "alice" }, Now));
+
+        Assert.Equal(CookieRejection.Malformed, format.Read("session", string.Format(System.Globalization.CultureInfo.InvariantCulture, form, value), Now).Reason);
+        Assert.True(format.Read("session", "\"" + value + "\"", Now).IsValid);
+        Assert.Equal(CookieRejection.Absent, format.Read("session", "\"\"", Now).Reason);
+    }
+
     /// <summary>A list nested <paramref name="levels"/> deep: [[...[1]...]].</summary>
     internal static JsonNode Nested(int levels)
     {
