@@ -205,8 +205,9 @@ internal static class CookieCommand
                 result.InvocationConfiguration.Output.WriteLine(format.Write(name, CookieSessionPayload.CreateNew(dictionary, now)));
                 return CliRunner.Ok;
             }
-            catch (CookieTooLargeException e)
+            catch (Exception e) when (e is CookieTooLargeException or ArgumentException)
             {
+                // Too large, or data the format cannot carry (the legacy writers refuse lone surrogates and over-deep data).
                 result.InvocationConfiguration.Error.WriteLine(e.Message);
                 return CliRunner.Invalid;
             }
