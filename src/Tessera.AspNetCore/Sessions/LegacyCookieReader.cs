@@ -41,8 +41,9 @@ internal sealed class LegacyCookieReader
     /// <summary>Copies the first valid legacy cookie's values into <paramref name="session"/> and clears that cookie.</summary>
     public void MigrateInto(HttpContext context, RequestSession session)
     {
-        foreach (var (name, format) in _cookies.Select(c => (c.CookieName, c.Format)))
+        foreach (var cookie in _cookies)
         {
+            var (name, format) = (cookie.CookieName, cookie.Format);
             if (!context.Request.Cookies.TryGetValue(name, out var value))
             {
                 continue;
