@@ -5,8 +5,9 @@ using Tessera.Cookies;
 namespace Tessera.AspNetCore;
 
 /// <summary>
-/// Reads the registered legacy cookies (Beaker, pyramid_nacl_session: <see cref="ILegacyCookieSource"/>) once: their values move into a new Tessera
-/// session, which the response issues in Tessera's format, and the legacy cookie is cleared.
+/// Reads the registered legacy cookies (<see cref="ILegacyCookieSource"/>: Beaker, pyramid_nacl_session) once: their
+/// values move into a new Tessera session, which the response issues in Tessera's format, and the legacy cookie is
+/// cleared.
 /// </summary>
 internal sealed class LegacyCookieReader
 {
