@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.Cookies;
 using Tessera.Keys;
 using Tessera.Sessions;
 
@@ -27,6 +28,7 @@ public static class TesseraServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, LegacyCookieCheck>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TesseraKeyring(Keyring.Parse(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Secrets, TesseraOptionsValidator.MinimumSecretLength)));
         services.TryAddSingleton<ISessionStore>(sp => TesseraStoreFactory.Create(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Store, sp));
@@ -52,7 +54,7 @@ public static class TesseraServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<TesseraOptions>>();
             var time = sp.GetRequiredService<TimeProvider>();
             var logger = sp.GetRequiredService<ILogger<TesseraSessionMiddleware>>();
-            var legacy = LegacyCookieReader.Create(o.Value.Legacy, time, logger);
+            var legacy = LegacyCookieReader.Create(sp.GetService<ILegacyCookieSource>(), logger);
             return o.Value.Mode == TesseraMode.Cookie
                 ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, legacy)
                 : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, legacy);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tessera.Cookies;
+using Tessera.Legacy;
 using Tessera.Keys;
 
 namespace Tessera.Cli;
@@ -288,8 +289,9 @@ internal static class CookieCommand
                 result.InvocationConfiguration.Output.WriteLine(result.GetValue(cookie.Print) ? cookie.Header(result, name, value, now) : value);
                 return CliRunner.Ok;
             }
-            catch (CookieTooLargeException e)
+            catch (Exception e) when (e is CookieTooLargeException or ArgumentException)
             {
+                // Too large, or data the format cannot carry (the legacy writers refuse lone surrogates and over-deep data).
                 stderr.WriteLine(e.Message);
                 return CliRunner.Invalid;
             }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.DataProtection;
 using Tessera.Cookies;
+using Tessera.Legacy;
 using Tessera.Keys;
 
 namespace Tessera.Benchmarks.Cookies;

@@ -82,8 +82,4 @@ public sealed class TesseraOptions
     /// <summary>Server mode: how often a save that lost a race with another request is merged and retried before the request gets 409.</summary>
     /// <value>The default is 8.</value>
     public int MaxMergeAttempts { get; set; } = 8;
-
-    /// <summary>Legacy cookies migrated to Tessera's format (<c>Tessera:Legacy</c>).</summary>
-    /// <value>The default reads no legacy cookie.</value>
-    public TesseraLegacyOptions Legacy { get; } = new();
 }

@@ -101,7 +101,6 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             ValidateStore(options.Store, failures);
         }
 
-        ValidateLegacy(options.Legacy, options.CookieName, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -121,49 +120,6 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (store.Provider is TesseraStoreProvider.Redis && string.IsNullOrWhiteSpace(store.ConnectionString))
         {
             failures.Add("Tessera:Store:ConnectionString is required for Redis (e.g. 'redis.example:6379').");
-        }
-    }
-
-    private static void ValidateLegacy(TesseraLegacyOptions legacy, string cookieName, List<string> failures)
-    {
-        if (legacy.BeakerCookieName is not null)
-        {
-            if (legacy.BeakerCookieName.Length == 0 || legacy.BeakerCookieName == cookieName)
-            {
-                failures.Add("Tessera:Legacy:BeakerCookieName must be the Beaker site's cookie name (session.key, e.g. 'beaker.session.id') and differ from Tessera:CookieName.");
-            }
-
-            if (string.IsNullOrEmpty(legacy.BeakerValidateKey))
-            {
-                failures.Add("Tessera:Legacy:BeakerValidateKey is required when Tessera:Legacy:BeakerCookieName is set: copy session.validate_key from the Beaker site.");
-            }
-
-            if (legacy.BeakerCryptoType is not ("default" or "cryptography"))
-            {
-                failures.Add("Tessera:Legacy:BeakerCryptoType must be 'default' (AES-CTR) or 'cryptography' (AES-GCM), as session.crypto_type on the Beaker site.");
-            }
-        }
-
-        if (legacy.PyramidCookieName is not null)
-        {
-            if (legacy.PyramidCookieName.Length == 0 || legacy.PyramidCookieName == cookieName)
-            {
-                failures.Add("Tessera:Legacy:PyramidCookieName must be the Pyramid site's cookie name (e.g. 'session') and differ from Tessera:CookieName.");
-            }
-
-            var secretLength = -1;
-            try
-            {
-                secretLength = legacy.PyramidSecret is null ? -1 : Keyring.DecodeSecret(legacy.PyramidSecret).Length;
-            }
-            catch (ArgumentException)
-            {
-            }
-
-            if (secretLength != 32)
-            {
-                failures.Add("Tessera:Legacy:PyramidSecret must be the Pyramid site's 32-byte secret as 64 hex digits when Tessera:Legacy:PyramidCookieName is set.");
-            }
         }
     }
 

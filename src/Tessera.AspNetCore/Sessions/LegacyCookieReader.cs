@@ -1,59 +1,36 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tessera.Cookies;
-using Tessera.Keys;
 
 namespace Tessera.AspNetCore;
 
 /// <summary>
-/// Reads the configured legacy cookies (Beaker, pyramid_nacl_session) once: their values move into a new Tessera
-/// session, which the response issues in Tessera's format, and the legacy cookie is cleared.
+/// Reads the registered legacy cookies (<see cref="ILegacyCookieSource"/>: Beaker, pyramid_nacl_session) once: their
+/// values move into a new Tessera session, which the response issues in Tessera's format, and the legacy cookie is
+/// cleared.
 /// </summary>
 internal sealed class LegacyCookieReader
 {
     private static readonly CookieSettings LegacyCookie = new("/", null, Secure: false, HttpOnly: false, SameSiteMode.Unspecified);
 
-    private readonly (string CookieName, ICookieSessionFormat Format)[] _formats;
+    private readonly IReadOnlyList<LegacyCookie> _cookies;
     private readonly ILogger _logger;
 
-    private LegacyCookieReader((string, ICookieSessionFormat)[] formats, ILogger logger)
+    private LegacyCookieReader(IReadOnlyList<LegacyCookie> cookies, ILogger logger)
     {
-        _formats = formats;
+        _cookies = cookies;
         _logger = logger;
     }
 
-    /// <summary>The reader for <paramref name="options"/>, or <see langword="null"/> when no legacy cookie is configured.</summary>
-    public static LegacyCookieReader? Create(TesseraLegacyOptions options, TimeProvider time, ILogger logger)
-    {
-        var formats = new List<(string, ICookieSessionFormat)>();
-        if (options.BeakerCookieName is { } beaker)
-        {
-            formats.Add((beaker, new BeakerCookieFormat(
-                new BeakerCookieOptions
-                {
-                    ValidateKey = options.BeakerValidateKey,
-                    EncryptKey = options.BeakerEncryptKey,
-                    Crypto = options.BeakerCryptoType == "cryptography" ? BeakerCrypto.Gcm : BeakerCrypto.Ctr,
-                    Timeout = options.BeakerTimeout,
-                },
-                time)));
-        }
-
-        if (options.PyramidCookieName is { } pyramid)
-        {
-            formats.Add((pyramid, new PyramidNaclCookieFormat(
-                new PyramidNaclCookieOptions { Secret = Keyring.DecodeSecret(options.PyramidSecret!), Timeout = options.PyramidTimeout },
-                time)));
-        }
-
-        return formats.Count == 0 ? null : new LegacyCookieReader([.. formats], logger);
-    }
+    /// <summary>The reader for the registered legacy cookies (Tessera.Legacy's <c>AddLegacyCookies</c>), or <see langword="null"/> when there are none.</summary>
+    public static LegacyCookieReader? Create(ILegacyCookieSource? source, ILogger logger) =>
+        source is { Cookies.Count: > 0 } ? new LegacyCookieReader(source.Cookies, logger) : null;
 
     public bool HasCookie(HttpRequest request)
     {
-        foreach (var (name, _) in _formats)
+        foreach (var cookie in _cookies)
         {
-            if (request.Cookies.ContainsKey(name))
+            if (request.Cookies.ContainsKey(cookie.CookieName))
             {
                 return true;
             }
@@ -65,8 +42,9 @@ internal sealed class LegacyCookieReader
     /// <summary>Copies the first valid legacy cookie's values into <paramref name="session"/> and clears that cookie.</summary>
     public void MigrateInto(HttpContext context, RequestSession session)
     {
-        foreach (var (name, format) in _formats)
+        foreach (var cookie in _cookies)
         {
+            var (name, format) = (cookie.CookieName, cookie.Format);
             if (!context.Request.Cookies.TryGetValue(name, out var value))
             {
                 continue;

@@ -23,8 +23,6 @@ public sealed class TesseraOptionsValidatorTests
         { "Tessera:MaxMergeAttempts", "0", "Tessera:MaxMergeAttempts must be at least 1" },
         { "Tessera:Store:Provider", "PostgreSql", "Tessera:Store:ConnectionString is required for PostgreSql" },
         { "Tessera:Store:Provider", "Redis", "Tessera:Store:ConnectionString is required for Redis" },
-        { "Tessera:Legacy:BeakerCookieName", "beaker.session.id", "Tessera:Legacy:BeakerValidateKey is required" },
-        { "Tessera:Legacy:PyramidCookieName", "session", "Tessera:Legacy:PyramidSecret must be the Pyramid site's 32-byte secret" },
     };
 
     [Theory]

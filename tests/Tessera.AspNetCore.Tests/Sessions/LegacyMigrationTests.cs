@@ -2,7 +2,9 @@ using Tessera.TestSupport;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Tessera.AspNetCore.Tests.Support;
+using Microsoft.Extensions.Options;
 using Tessera.Cookies;
+using Tessera.Legacy;
 
 namespace Tessera.AspNetCore.Tests.Sessions;
 
@@ -26,7 +28,8 @@ public sealed class LegacyMigrationTests
             ("Tessera:Legacy:BeakerCookieName", "beaker.session.id"),
             ("Tessera:Legacy:BeakerValidateKey", ValidateKey),
             ("Tessera:Legacy:BeakerEncryptKey", EncryptKey),
-            ("Tessera:Legacy:BeakerCryptoType", cryptoType)));
+            ("Tessera:Legacy:BeakerCryptoType", cryptoType)),
+            tessera: t => t.AddLegacyCookies());
         var jar = new CookieJar();
         jar.Set("beaker.session.id", value);
         using var first = await jar.GetAsync(app.Client, "/get/user");
@@ -49,7 +52,8 @@ public sealed class LegacyMigrationTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings(
             ("Tessera:Legacy:BeakerCookieName", "beaker.session.id"),
             ("Tessera:Legacy:BeakerValidateKey", ValidateKey),
-            ("Tessera:Legacy:BeakerEncryptKey", EncryptKey)));
+            ("Tessera:Legacy:BeakerEncryptKey", EncryptKey)),
+            tessera: t => t.AddLegacyCookies());
         var jar = new CookieJar();
         jar.Set("beaker.session.id", beaker["cookie_value"]!.GetValue<string>());
         using var response = await jar.GetAsync(app.Client, "/get/user");
@@ -71,7 +75,8 @@ public sealed class LegacyMigrationTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings(
             ("Tessera:Mode", mode),
             ("Tessera:Legacy:PyramidCookieName", "session"),
-            ("Tessera:Legacy:PyramidSecret", Convert.ToHexString(secret))));
+            ("Tessera:Legacy:PyramidSecret", Convert.ToHexString(secret))),
+            tessera: t => t.AddLegacyCookies());
         var jar = new CookieJar();
         jar.Set("session", value);
         using var first = await jar.GetAsync(app.Client, "/get/user");
@@ -80,5 +85,40 @@ public sealed class LegacyMigrationTests
         Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(first, "session"));
         using var n = await jar.GetAsync(app.Client, "/json/n");
         Assert.Equal("7", await n.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task LegacySection_WithoutLegacyPackageRegistered_StopsStartNamingPackageAndCall()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionApp.StartAsync(TestApp.Settings(
+            ("Tessera:Legacy:BeakerCookieName", "beaker.session.id"),
+            ("Tessera:Legacy:BeakerValidateKey", ValidateKey))));
+
+        Assert.Contains("Tessera.Legacy", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AddLegacyCookies()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LegacyCookieNamedLikeTesseraCookie_StopsStart()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionApp.StartAsync(
+            TestApp.Settings(("Tessera:CookieName", "session")),
+            tessera: t => t.AddLegacyCookies(o =>
+            {
+                o.PyramidCookieName = "session";
+                o.PyramidSecret = new string('a', 64);
+            })));
+
+        Assert.Contains("The legacy pyramid-nacl cookie name 'session' (Tessera:Legacy) must differ from Tessera:CookieName", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LegacyOptions_MissingValidateKey_StopsStartNamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionApp.StartAsync(
+            TestApp.Settings(("Tessera:Legacy:BeakerCookieName", "beaker.session.id")),
+            tessera: t => t.AddLegacyCookies()));
+
+        Assert.Contains("Tessera:Legacy:BeakerValidateKey is required", error.Message, StringComparison.Ordinal);
     }
 }

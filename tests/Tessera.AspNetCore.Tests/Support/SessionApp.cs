@@ -8,12 +8,13 @@ namespace Tessera.AspNetCore.Tests.Support;
 /// <summary>An application exercising the session through <c>HttpContext.Session</c> and <see cref="ITesseraSession"/>.</summary>
 public static class SessionApp
 {
-    public static Task<TestApp> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+    public static Task<TestApp> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null, Action<TesseraBuilder>? tessera = null) =>
         TestApp.StartAsync(
             b =>
             {
                 services?.Invoke(b.Services);
-                b.Services.AddTessera();
+                var builder = b.Services.AddTessera();
+                tessera?.Invoke(builder);
             },
             app =>
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Tessera.Cookies;
+using Tessera.Legacy;
 
 namespace Tessera.Interop.Tests.Cookies;
 
@@ -92,6 +93,93 @@ public sealed class BeakerPeerRoundTripTests
 
         Assert.Equal("invalid_signature", (string?)answer["verdict"]);
         Assert.Equal(CookieRejection.BadSignature, format.Read("s", tampered, Time(At)).Reason);
+    }
+
+    [Fact]
+    public void BeakerWritesNearItsDepthLimit_TesseraReadsEqualData()
+    {
+        // Beaker 1.11 on Python 3.11 writes 989 levels through make.py (the session dict is level 1); 980 leaves margin.
+        var data = new JsonObject { ["k"] = Nested(979) };
+        var emitted = Encode(data);
+
+        var result = Format("validate-key-one", "encrypt-key-one", "ctr", 128).Read("beaker.session.id", (string)emitted["cookie_value"]!, Time(At + 5));
+
+        Assert.True(result.IsValid, result.Reason.ToString());
+        Assert.True(JsonNode.DeepEquals(data, result.Data));
+    }
+
+    [Fact]
+    public void TesseraWritesDeepestAllowed_BeakerReadsEqualData()
+    {
+        var format = Format("validate-key-one", "encrypt-key-one", "ctr", 128);
+        var data = new JsonObject { ["k"] = Nested(899) };
+        var value = format.Write("beaker.session.id", CookieSessionPayload.CreateNew(data, Time(At)));
+
+        var answer = Decode(value);
+
+        Assert.Equal("valid", (string?)answer["verdict"]);
+        Assert.True(JsonNode.DeepEquals(data, answer["user_data"]));
+        Assert.Throws<ArgumentException>(() => format.Write("beaker.session.id", CookieSessionPayload.CreateNew(new JsonObject { ["k"] = Nested(900) }, Time(At))));
+    }
+
+    [Fact]
+    public void LargeCompressibleValue_BothDirections_Read()
+    {
+        // 1.1 MB of JSON compresses to under 2 KB: a cookie Beaker writes and reads, under the 4 MiB inflate cap.
+        var data = new JsonObject { ["k"] = new string('a', 1_100_000) };
+        var format = Format("validate-key-one", "encrypt-key-one", "ctr", 128);
+
+        var fromBeaker = format.Read("beaker.session.id", (string)Encode(data)["cookie_value"]!, Time(At + 5));
+        var answer = Decode(format.Write("beaker.session.id", CookieSessionPayload.CreateNew(data, Time(At))));
+
+        Assert.True(fromBeaker.IsValid, fromBeaker.Reason.ToString());
+        Assert.True(JsonNode.DeepEquals(data, fromBeaker.Data));
+        Assert.Equal("valid", (string?)answer["verdict"]);
+        Assert.Equal(1_100_000, ((string)answer["user_data"]!["k"]!).Length);
+    }
+
+    [Fact]
+    public void UnbalancedQuote_BeakerStartsNewSession_TesseraSaysMalformed()
+    {
+        var format = Format("validate-key-one", "encrypt-key-one", "ctr", 128);
+        var value = (string)Encode(new JsonObject { ["user"] = "alice" })["cookie_value"]!;
+
+        foreach (var form in new[] { "\"" + value, value + "\"", "\"\"" + value + "\"\"", "\"" + value + "\"\"" })
+        {
+            Assert.Equal("absent", (string?)Decode(form)["verdict"]);
+            Assert.Equal(CookieRejection.Malformed, format.Read("beaker.session.id", form, Time(At + 5)).Reason);
+        }
+
+        Assert.Equal("valid", (string?)Decode("\"" + value + "\"")["verdict"]);
+        Assert.True(format.Read("beaker.session.id", "\"" + value + "\"", Time(At + 5)).IsValid);
+    }
+
+    private static JsonObject Encode(JsonObject data)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, data.ToJsonString());
+            return PythonCookiePeer.Make(string.Empty, [.. Args("encode", "validate-key-one", "encrypt-key-one", "ctr", 128), "--data-file", file, "--time", At.ToString("R", CultureInfo.InvariantCulture)]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static JsonObject Decode(string value) =>
+        PythonCookiePeer.Make(value, [.. Args("decode", "validate-key-one", "encrypt-key-one", "ctr", 128), "--cookie", "-", "--now", "1700000010"]);
+
+    private static JsonNode Nested(int levels)
+    {
+        JsonNode node = 1;
+        for (var i = 0; i < levels; i++)
+        {
+            node = new JsonArray(node);
+        }
+
+        return node;
     }
 
     private static BeakerCookieFormat Format(string validateKey, string? encryptKey, string crypto, int nonceBits, TimeSpan? timeout = null) =>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tessera.Cookies;
 using Tessera.TestSupport;
 
 namespace Tessera.Interop.Tests.Cookies;
@@ -57,6 +59,7 @@ internal static class PythonCookiePeer
             Assert.Fail($"the Python peer failed (exit {process.ExitCode}); a missing package (python3-beaker, python3-pycryptodome, python3-cryptography, python3-nacl) is a test failure:\n{stderr}\n{stdout}");
         }
 
-        return JsonNode.Parse(stdout)!.AsObject();
+        // The answer nests the session data a few levels down; deep sessions are part of the tests.
+        return JsonNode.Parse(stdout, documentOptions: new JsonDocumentOptions { MaxDepth = JsonLimits.MaxDepth + 8 })!.AsObject();
     }
 }

@@ -53,7 +53,7 @@ public sealed class CookieLoggingTests
     public void Read_Absent_DoesNotLog()
     {
         var logger = new ListLogger();
-        new PyramidNaclCookieFormat(new PyramidNaclCookieOptions { Secret = new byte[32] }, logger: logger).Read("session", null);
+        new SealedCookieFormat(new SealedCookieOptions { Keyring = new Keyring([new byte[32]]) }, logger: logger).Read("session", null);
 
         Assert.Empty(logger.Entries);
     }

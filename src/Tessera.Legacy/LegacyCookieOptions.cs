@@ -1,11 +1,15 @@
-namespace Tessera.AspNetCore;
+namespace Tessera.Legacy;
 
 /// <summary>
-/// Legacy Python session cookies accepted once and re-issued in Tessera's format (section <c>Tessera:Legacy</c>).
-/// Leave a cookie name unset to not read that format.
+/// Legacy Python session cookies accepted once and re-issued in Tessera's format, bound from the
+/// <c>Tessera:Legacy</c> configuration section by <c>AddLegacyCookies</c>. Leave a cookie name unset to not read that
+/// format.
 /// </summary>
-public sealed class TesseraLegacyOptions
+public sealed class LegacyCookieOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Tessera:Legacy";
+
     /// <summary>The Beaker cookie name (<c>session.key</c>), e.g. <c>beaker.session.id</c>.</summary>
     /// <value>The default is <see langword="null"/>: Beaker cookies are not read.</value>
     public string? BeakerCookieName { get; set; }

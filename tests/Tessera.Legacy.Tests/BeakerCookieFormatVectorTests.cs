@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Tessera.Cookies;
 
-namespace Tessera.Tests.Cookies;
+namespace Tessera.Legacy.Tests;
 
 /// <summary>Every case of shared/vectors/beaker_cookie.json, as recorded from Beaker 1.11.</summary>
 public sealed class BeakerCookieFormatVectorTests

@@ -1,4 +1,4 @@
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// Settings of a pyramid_nacl_session <c>EncryptedCookieSessionFactory</c> with <c>serializer = json</c>. They must

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Tessera.Cookies;
 using Tessera.TestSupport;
 
-namespace Tessera.Tests.Cookies;
+namespace Tessera.Legacy.Tests;
 
 /// <summary>The peers' recorded cookie vectors (shared/vectors), loaded once, by case id.</summary>
 internal static class CookieVectors
@@ -41,7 +41,7 @@ internal static class CookieVectors
 
     public static DateTimeOffset Time(JsonNode? seconds)
     {
-        Assert.True(CookieJsonAccess.TryFromUnixSeconds((double)seconds!, out var time));
+        Assert.True(CookieJson.TryFromUnixSeconds((double)seconds!, out var time));
         return time;
     }
 

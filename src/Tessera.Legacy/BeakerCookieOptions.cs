@@ -1,4 +1,4 @@
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// Settings of a Beaker cookie session (<c>session.type = cookie</c>, <c>data_serializer = json</c>). They must match

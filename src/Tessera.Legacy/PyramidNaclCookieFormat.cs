@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tessera.Crypto;
+using Tessera.Cookies;
 
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// Reads and writes pyramid_nacl_session cookies with Pyramid's JSON serializer (spec section 2):
@@ -76,8 +76,8 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
 
-        var json = new byte[rawLength - SecretBox.NonceSize - SecretBox.TagSize];
-        if (!SecretBox.TryOpen(_secret, raw.AsSpan(0, SecretBox.NonceSize), raw.AsSpan(SecretBox.NonceSize, rawLength - SecretBox.NonceSize), json))
+        var json = SecretBox.TryOpen(_secret, raw[..SecretBox.NonceSize], raw[SecretBox.NonceSize..rawLength]);
+        if (json is null)
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.BadSignature);
         }
@@ -107,6 +107,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     /// <inheritdoc />
     /// <remarks>Writes <c>[int(renewed), created, state]</c> as Pyramid does after a setter.</remarks>
     /// <exception cref="CookieTooLargeException">The value exceeds pyramid_nacl_session's 4064 characters, or name=value exceeds 4096 bytes.</exception>
+    /// <exception cref="ArgumentException">The data is nested more than 900 levels deep (see docs/cookies.md).</exception>
     public string Write(string cookieName, CookieSessionPayload payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
@@ -115,7 +116,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
             (long)Math.Floor(CookieJson.ToUnixSeconds(payload.Renewed)),
             CookieJson.ToUnixSeconds(payload.Created),
             payload.Data.DeepClone());
-        var value = Seal(Encoding.UTF8.GetBytes(PythonJson.Serialize(envelope)), RandomNumberGenerator.GetBytes(SecretBox.NonceSize));
+        var value = Seal(Encoding.UTF8.GetBytes(PythonJson.Serialize(envelope, dataLevel: 2)), RandomNumberGenerator.GetBytes(SecretBox.NonceSize));
         if (value.Length > ValueLimit)
         {
             throw new CookieTooLargeException(value.Length, ValueLimit, "pyramid_nacl_session's cookie value (in characters; Pyramid refuses to write more)");
@@ -131,12 +132,6 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>Seals envelope JSON bytes with an explicit nonce (tests, vectors).</summary>
-    internal string Seal(ReadOnlySpan<byte> json, ReadOnlySpan<byte> nonce)
-    {
-        var raw = new byte[SecretBox.NonceSize + SecretBox.TagSize + json.Length];
-        nonce.CopyTo(raw);
-        SecretBox.Seal(_secret, nonce, json, raw.AsSpan(SecretBox.NonceSize));
-        return Base64Url.EncodeToString(raw);
-    }
+    internal string Seal(byte[] json, byte[] nonce) => Base64Url.EncodeToString([.. nonce, .. SecretBox.Seal(_secret, nonce, json)]);
 
 }

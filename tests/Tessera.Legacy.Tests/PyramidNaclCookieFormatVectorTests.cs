@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Tessera.Cookies;
 
-namespace Tessera.Tests.Cookies;
+namespace Tessera.Legacy.Tests;
 
 /// <summary>Every case of shared/vectors/pyramid_nacl_cookie.json, as recorded from pyramid_nacl_session 1.0.0.</summary>
 public sealed class PyramidNaclCookieFormatVectorTests

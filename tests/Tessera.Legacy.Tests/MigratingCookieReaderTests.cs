@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Tessera.Cookies;
 using Tessera.Keys;
 
-namespace Tessera.Tests.Cookies;
+namespace Tessera.Legacy.Tests;
 
 public sealed class MigratingCookieReaderTests
 {

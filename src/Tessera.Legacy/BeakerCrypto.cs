@@ -1,4 +1,4 @@
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// Beaker's AES backend. Nothing in the cookie says which one wrote it: it must match the peer's <c>crypto_type</c>.

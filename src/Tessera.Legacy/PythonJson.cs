@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tessera.Cookies;
 
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// JSON text as Python's <c>json.dumps</c> writes it with default options (<c>", "</c> and <c>": "</c>
@@ -12,15 +14,35 @@ namespace Tessera.Cookies;
 /// </summary>
 internal static class PythonJson
 {
-    public static string Serialize(JsonNode? node)
+    /// <summary>
+    /// The deepest session data the legacy writers emit (the session's own dictionary is level 1). The real Beaker
+    /// 1.11 on Python 3.11 reads 988 levels and writes 989 when called from a shallow stack (measured through
+    /// shared/peers/pycookies/make.py); Python's json module shares the interpreter's 1000-frame recursion limit with
+    /// the web application's own call stack, so a peer inside a WSGI app reads less. 900 leaves that room; the readers
+    /// accept up to <see cref="JsonLimits.MaxDepth"/>, so they read whatever a peer writes.
+    /// </summary>
+    public const int MaxDepth = 900;
+
+    /// <summary>Python's <c>json.dumps</c> text of <paramref name="node"/>.</summary>
+    /// <param name="node">The JSON to write.</param>
+    /// <param name="dataLevel">The nesting level of <paramref name="node"/>'s session dictionary: 1 when it is the dictionary, 2 inside pyramid's envelope.</param>
+    /// <exception cref="ArgumentException">The session data is nested deeper than <see cref="MaxDepth"/>.</exception>
+    public static string Serialize(JsonNode? node, int dataLevel = 1)
     {
         var sb = new StringBuilder();
-        Write(sb, node);
+        Write(sb, node, 2 - dataLevel);
         return sb.ToString();
     }
 
-    public static void Write(StringBuilder sb, JsonNode? node)
+    private static void Write(StringBuilder sb, JsonNode? node, int depth)
     {
+        if (depth > MaxDepth && node is JsonObject or JsonArray)
+        {
+            throw new ArgumentException(
+                $"The session data is nested more than {MaxDepth} levels deep (the session dictionary is level 1), the most the legacy formats write: Beaker and pyramid_nacl_session could not read it back (Python's json stops near 1000 levels, less inside a web application). Flatten the data.",
+                nameof(node));
+        }
+
         switch (node)
         {
             case null:
@@ -39,7 +61,7 @@ internal static class PythonJson
                     first = false;
                     WriteString(sb, key);
                     sb.Append(": ");
-                    Write(sb, value);
+                    Write(sb, value, depth + 1);
                 }
 
                 sb.Append('}');
@@ -53,7 +75,7 @@ internal static class PythonJson
                         sb.Append(", ");
                     }
 
-                    Write(sb, array[i]);
+                    Write(sb, array[i], depth + 1);
                 }
 
                 sb.Append(']');
@@ -165,6 +187,11 @@ internal static class PythonJson
 
     private static void WriteString(StringBuilder sb, string s)
     {
+        if (s.AsSpan().ContainsAnyInRange('\ud800', '\udfff') && !IsWellFormed(s))
+        {
+            throw new ArgumentException("A session string holds a lone surrogate: it is not Unicode text, and Tessera's readers refuse it (Python would accept it). Store text or bytes (base64) instead.", nameof(s));
+        }
+
         sb.Append('"');
         foreach (var c in s)
         {
@@ -192,5 +219,20 @@ internal static class PythonJson
         }
 
         sb.Append('"');
+    }
+
+    private static bool IsWellFormed(ReadOnlySpan<char> text)
+    {
+        while (!text.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(text, out _, out var used) != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            text = text[used..];
+        }
+
+        return true;
     }
 }

@@ -5,9 +5,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Tessera.Crypto;
+using Tessera.Cookies;
 
-namespace Tessera.Cookies;
+namespace Tessera.Legacy;
 
 /// <summary>
 /// Reads and writes Beaker 1.11 cookie sessions with the JSON serializer (spec section 1):
@@ -36,8 +36,14 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
     private const int GcmIvSize = 12;
     private const int GcmTagSize = 16;
 
-    // Inflated JSON is bounded so a zip bomb behind a valid signature costs little.
-    private const int MaxInflatedSize = 1024 * 1024;
+    /// <summary>
+    /// The most JSON a Beaker cookie may inflate to, in bytes (4 MiB). Above anything a cookie Beaker writes can hold
+    /// (its 4064-character payload is at most 3048 bytes of zlib, and deflate expands at most 1032:1, about 3.1 MB), so
+    /// every cookie Beaker writes is read; the writer refuses more before it emits, and the reader stops inflating past
+    /// it, so a zip bomb behind a valid signature costs at most this much memory.
+    /// </summary>
+    public const int MaxInflatedBytes = 4 * 1024 * 1024;
+
     private const int MaxValueLength = 16 * 1024;
 
     private readonly BeakerCookieOptions _options;
@@ -100,13 +106,15 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
 
     private CookieReadResult ReadCore(string? value, double now)
     {
-        var text = (value ?? string.Empty).Trim('"');
-        if (text.Length == 0)
+        if (string.IsNullOrEmpty(value) || value == "\"\"")
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Absent);
         }
 
-        if (text.Length > MaxValueLength || !Ascii.IsValid(text))
+        // Beaker's cookie parser strips one pair of wrapping quotes and drops a value with any other quote (an
+        // unbalanced one at either end included): that session is new there, Malformed here.
+        var text = value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
+        if (text.Contains('"', StringComparison.Ordinal) || text.Length > MaxValueLength || !Ascii.IsValid(text))
         {
             return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
         }
@@ -167,6 +175,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
 
     /// <inheritdoc />
     /// <exception cref="CookieTooLargeException">The payload exceeds Beaker's 4064 characters, or name=value exceeds 4096 bytes.</exception>
+    /// <exception cref="ArgumentException">The data is nested more than 900 levels deep (see docs/cookies.md).</exception>
     public string Write(string cookieName, CookieSessionPayload payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
@@ -217,9 +226,16 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>Beaker's JSON serializer: Python-style JSON text, UTF-8, zlib (RFC 1950).</summary>
+    /// <exception cref="ArgumentException">The data is nested deeper than <see cref="PythonJson.MaxDepth"/>.</exception>
+    /// <exception cref="CookieTooLargeException">The JSON exceeds <see cref="MaxInflatedBytes"/>.</exception>
     internal static byte[] Serialize(JsonObject stored)
     {
         var json = Encoding.UTF8.GetBytes(PythonJson.Serialize(stored));
+        if (json.Length > MaxInflatedBytes)
+        {
+            throw new CookieTooLargeException(json.Length, MaxInflatedBytes, "Beaker's session JSON before compression (in bytes; the reader inflates no more)");
+        }
+
         using var buffer = new MemoryStream();
         using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
@@ -243,8 +259,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
             byte[] cipher;
             if (_options.Crypto == BeakerCrypto.Ctr)
             {
-                cipher = new byte[serialized.Length];
-                AesCtr.Transform(key, serialized, cipher);
+                cipher = AesCtr.Transform(key, serialized);
             }
             else
             {
@@ -311,9 +326,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         {
             if (_options.Crypto == BeakerCrypto.Ctr)
             {
-                var plain = new byte[cipher.Length];
-                AesCtr.Transform(key, cipher, plain);
-                return plain;
+                return AesCtr.Transform(key, cipher);
             }
 
             if (cipher.Length < GcmIvSize + GcmTagSize)
@@ -356,31 +369,40 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         return Convert.TryFromBase64Chars(text, buffer, out var written) ? buffer[..written] : null;
     }
 
+    /// <summary>Inflates in bounded steps: never more than <see cref="MaxInflatedBytes"/> in memory; false on any bad stream.</summary>
     private static bool TryInflate(byte[] serialized, out byte[] json)
     {
         json = [];
         try
         {
-            using var input = new MemoryStream(serialized);
-            using var zlib = new ZLibStream(input, CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var chunk = new byte[8192];
+            using var zlib = new ZLibStream(new MemoryStream(serialized), CompressionMode.Decompress);
+            var buffer = new byte[Math.Min(MaxInflatedBytes + 1, Math.Max(4096, serialized.Length * 8))];
+            var length = 0;
             int n;
-            while ((n = zlib.Read(chunk)) > 0)
+            while ((n = zlib.Read(buffer.AsSpan(length))) > 0)
             {
-                output.Write(chunk, 0, n);
-                if (output.Length > MaxInflatedSize)
+                length += n;
+                if (length > MaxInflatedBytes)
                 {
                     return false;
                 }
+
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, Math.Min(MaxInflatedBytes + 1, buffer.Length * 2));
+                }
             }
 
-            json = output.ToArray();
+            json = buffer[..length];
             return true;
         }
         catch (InvalidDataException)
         {
-            return false;
+            return false; // not a zlib stream, or a damaged one
+        }
+        catch (IOException)
+        {
+            return false; // ZLibException (e.g. a preset-dictionary stream), which zlib reports through IOException
         }
     }
 }
