@@ -21,6 +21,8 @@ public sealed class DistributedCacheSessionStoreConformanceTests : SessionStoreC
 
     protected override bool SupportsSweep => false;
 
+    protected override bool SupportsKeyCheck => false;
+
     protected override bool SupportsStatistics => false;
 
     protected override Task<ISessionStore> CreateStoreAsync(TimeProvider timeProvider)
