@@ -255,9 +255,12 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.OperationFailed(_logger, e, operation);
-            throw new SessionStoreException(Name, e is TimeoutException ? $"{operation} timed out after {_options.OperationTimeout.TotalMilliseconds} ms" : operation + " failed", e);
+            throw new SessionStoreException(Name, e is TimeoutException ? $"{operation} timed out after {_options.OperationTimeout.TotalMilliseconds} ms{Endpoints}" : operation + " failed", e);
         }
     }
+
+    /// <summary>Where the store connects, for errors (endpoints only, never the password).</summary>
+    private string Endpoints => _configuration is null ? "" : " waiting for " + string.Join(", ", _configuration.EndPoints);
 
     private SessionRecord? Decode(SessionKey key, byte[] value)
     {
