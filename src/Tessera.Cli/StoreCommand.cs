@@ -121,9 +121,10 @@ internal static class StoreCommand
 
                 if (verdict != StoreKeyVerdict.Matches)
                 {
-                    await error.WriteLineAsync(
-                        $"warning: store '{store.Name}' keeps no key-check value yet (the application writes one with its next session save), "
-                        + "so the secret could not be verified: an empty result may mean a wrong secret.").ConfigureAwait(false);
+                    var why = verdict == StoreKeyVerdict.NotRecorded
+                        ? "keeps no key-check value yet (the application writes one with its next session save)"
+                        : "cannot keep a key-check value";
+                    await error.WriteLineAsync($"warning: store '{store.Name}' {why}, so the secret could not be verified: an empty result may mean a wrong secret.").ConfigureAwait(false);
                 }
 
                 var manager = new SessionManager(store, new SessionManagerOptions(), keyring);
