@@ -6,13 +6,21 @@ using Microsoft.AspNetCore.Authentication;
 using Tessera.AspNetCore;
 using Tessera.Demo;
 using Tessera.Keys;
+using Tessera.PostgreSql;
+using Tessera.Redis;
+using Tessera.Sqlite;
 
 // appsettings.json is read from beside the program; the database and the development secret go to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Zero configuration: without Tessera:Secrets, a development secret is generated once and kept beside the database.
 var devSecretFile = DevelopmentSecret.EnsureConfigured(builder.Configuration);
-builder.Services.AddTessera();
+// Every store the demo can run on is registered; Tessera:Store:Provider picks one (appsettings.json: Sqlite, the
+// embedded default; a fleet sets Tessera__Store__Provider=PostgreSql or Redis and Tessera__Store__ConnectionString).
+builder.Services.AddTessera()
+    .AddSqliteStore()
+    .AddPostgreSqlStore()
+    .AddRedisStore();
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
 builder.Services.AddAntiforgery();
 builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Cookies;
 using Tessera.Keys;
 using Tessera.Sessions;
+using Tessera.Stores;
 
 namespace Tessera.AspNetCore;
 
@@ -13,10 +14,12 @@ public static class TesseraServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Tessera sessions: <see cref="TesseraOptions"/> bound from the <c>"Tessera"</c> configuration section, then
-    /// <paramref name="configure"/>, validated at start-up; the store chosen by <c>Tessera:Store:Provider</c> (unless an
-    /// <see cref="ISessionStore"/> is registered already); the session manager. Then call <c>app.UseTessera()</c>.
+    /// <paramref name="configure"/>, validated at start-up; the store chosen by <c>Tessera:Store:Provider</c> among the
+    /// stores added on the returned builder (unless an <see cref="ISessionStore"/> is registered already); the session
+    /// manager. Then call <c>app.UseTessera()</c>.
     /// </summary>
-    /// <returns>A builder for further Tessera registrations.</returns>
+    /// <example><c>builder.Services.AddTessera(o => o.IdleTimeout = TimeSpan.FromMinutes(30)).AddSqliteStore();</c></example>
+    /// <returns>A builder that store packages extend (<c>.AddSqliteStore()</c>, <c>.AddPostgreSqlStore()</c>, <c>.AddRedisStore()</c>, <c>.AddDistributedCacheStore()</c>).</returns>
     public static TesseraBuilder AddTessera(this IServiceCollection services, Action<TesseraOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -29,9 +32,19 @@ public static class TesseraServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, LegacyCookieCheck>());
+        if (!services.Any(d => d.ServiceType == typeof(ISessionStore)))
+        {
+            // An ISessionStore the application registered itself needs no provider.
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraStoreValidator>());
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TesseraKeyring(Keyring.Parse(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Secrets, TesseraOptionsValidator.MinimumSecretLength)));
-        services.TryAddSingleton<ISessionStore>(sp => TesseraStoreFactory.Create(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Store, sp));
+        var builder = new TesseraBuilder(services).AddSessionStore(sp =>
+        {
+            var store = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Store;
+            return (store.Provider, store.ConnectionString);
+        });
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TesseraOptions>>().Value;
@@ -59,6 +72,6 @@ public static class TesseraServiceCollectionExtensions
                 ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, legacy)
                 : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, legacy);
         });
-        return new TesseraBuilder(services);
+        return builder;
     }
 }

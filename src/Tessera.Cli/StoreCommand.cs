@@ -1,19 +1,29 @@
 using System.CommandLine;
 using System.Text.Json;
 using Tessera.Keys;
+using Tessera.PostgreSql;
+using Tessera.Redis;
 using Tessera.Sessions;
+using Tessera.Sqlite;
+using Tessera.Stores;
 
 namespace Tessera.Cli;
 
 /// <summary>
 /// <c>tessera store sweep|stats|list-user|revoke-user --provider sqlite|file|postgresql|redis --connection VALUE [--user ID]</c>:
-/// operator commands on a session store. Prints JSON; exit 0 ok, 1 failure (store error), 2 usage.
+/// operator commands on an existing session store (never created, its schema never created or migrated here). Prints
+/// JSON; exit 0 ok, 1 failure (store error, missing store, or a secret that does not match the store), 2 usage.
 /// </summary>
 internal static class StoreCommand
 {
     public const string SecretsVariable = "TESSERA_SECRETS";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    // The same providers, defaults and errors as the application's Tessera:Store:Provider.
+    private static readonly SessionStoreProvider[] Providers = [SqliteStoreProvider.Create(), PostgreSqlStoreProvider.Create(), RedisStoreProvider.Create()];
+
+    private static readonly string[] ProviderNames = ["sqlite", "file", "postgresql", "redis"];
 
     public static Command Create(Func<string, string?>? environment = null)
     {
@@ -41,10 +51,10 @@ internal static class StoreCommand
     private static (Option<string> Provider, Option<string> Connection) StoreOptions()
     {
         var provider = new Option<string>("--provider") { Description = "Store provider.", Required = true };
-        provider.AcceptOnlyFromAmong(StoreProviderFactory.Providers);
+        provider.AcceptOnlyFromAmong(ProviderNames);
         var connection = new Option<string>("--connection")
         {
-            Description = "sqlite: a database path (must exist) or a connection string; file: the store's root directory; postgresql: an Npgsql connection string; redis: host:port[,password=...][,ssl=true].",
+            Description = "sqlite: a database path or connection string; file: the store's root directory; postgresql: an Npgsql connection string; redis: host:port[,password=...][,ssl=true]. The store must exist: nothing is created.",
             Required = true,
         };
         return (provider, connection);
@@ -99,12 +109,32 @@ internal static class StoreCommand
             var userId = result.GetValue(user)!;
             return await RunAsync(result, provider, connection, async (store, token) =>
             {
+                // The user's index tag is derived from the secret: with a wrong one every answer would be empty, so the
+                // secret is checked against the store's key-check value first.
+                var verdict = await new StoreKeyCheck(keyring).VerifyAsync(store, token).ConfigureAwait(false);
+                if (verdict == StoreKeyVerdict.Mismatch)
+                {
+                    throw new WrongSecretException(
+                        $"The secret does not match store '{store.Name}': none of the {keyring.Secrets.Count} secret(s) given wrote its key-check value. "
+                        + $"Pass the application's Tessera:Secrets (--secret-hex or {SecretsVariable}).");
+                }
+
+                if (verdict != StoreKeyVerdict.Matches)
+                {
+                    var why = verdict == StoreKeyVerdict.NotRecorded
+                        ? "keeps no key-check value yet (the application writes one with its next session save)"
+                        : "cannot keep a key-check value";
+                    await error.WriteLineAsync($"warning: store '{store.Name}' {why}, so the secret could not be verified: an empty result may mean a wrong secret.").ConfigureAwait(false);
+                }
+
                 var manager = new SessionManager(store, new SessionManagerOptions(), keyring);
+                var keyCheck = verdict == StoreKeyVerdict.Matches ? "matches" : "not-recorded";
                 if (!revoke)
                 {
                     var sessions = await manager.ListUserSessionsAsync(userId, null, token).ConfigureAwait(false);
                     return new Dictionary<string, object?>
                     {
+                        ["keyCheck"] = keyCheck,
                         ["sessions"] = sessions.Select(s => new Dictionary<string, object?>
                         {
                             ["fingerprint"] = s.Fingerprint,
@@ -121,7 +151,7 @@ internal static class StoreCommand
                 var count = one is null
                     ? await manager.RevokeAllAsync(userId, null, token).ConfigureAwait(false)
                     : await manager.RevokeAsync(userId, one, token).ConfigureAwait(false) ? 1 : 0;
-                return new Dictionary<string, object?> { ["revoked"] = count };
+                return new Dictionary<string, object?> { ["keyCheck"] = keyCheck, ["revoked"] = count };
             }, ct).ConfigureAwait(false);
         });
         return command;
@@ -140,12 +170,17 @@ internal static class StoreCommand
         ISessionStore store;
         try
         {
-            store = StoreProviderFactory.Create(providerName, result.GetValue(connection)!);
+            store = SessionStoreFactory.Create(providerName, Providers, new SessionStoreContext { ConnectionString = result.GetValue(connection), ExistingOnly = true });
         }
         catch (ArgumentException e)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return CliRunner.Usage;
+        }
+        catch (SessionStoreException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return CliRunner.Invalid;
         }
 
         try
@@ -159,7 +194,7 @@ internal static class StoreCommand
             await output.WriteLineAsync(JsonSerializer.Serialize(body, Json)).ConfigureAwait(false);
             return CliRunner.Ok;
         }
-        catch (Exception e) when (e is SessionStoreException or NotSupportedException)
+        catch (Exception e) when (e is SessionStoreException or NotSupportedException or WrongSecretException)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return CliRunner.Invalid;
@@ -169,4 +204,7 @@ internal static class StoreCommand
             (store as IDisposable)?.Dispose();
         }
     }
+
+    /// <summary>The given secrets are not the ones the store was written with.</summary>
+    private sealed class WrongSecretException(string message) : Exception(message);
 }

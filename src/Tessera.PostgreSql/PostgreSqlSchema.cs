@@ -30,12 +30,20 @@ internal static class PostgreSqlSchema
         CREATE INDEX sessions_user_tag ON {s}.sessions (user_tag) WHERE user_tag IS NOT NULL;
         CREATE INDEX sessions_expires_at ON {s}.sessions (expires_at);
         """,
+        // Version 2: settings such as the key-check value (name 'key_check').
+        $"""
+        CREATE TABLE {s}.settings (
+            name  text  PRIMARY KEY,
+            value bytea NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>
     public static int CurrentVersion => Migrations("x").Length;
 
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, int timeoutSeconds, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Creates or migrates the schema; returns the version it is at.</summary>
+    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, string schema, int timeoutSeconds, ILogger logger, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -54,10 +62,7 @@ internal static class PostgreSqlSchema
                 }
 
                 var migrations = Migrations(schema);
-                if (from > migrations.Length)
-                {
-                    throw new InvalidOperationException($"Schema '{schema}' is at version {from}, newer than this Tessera ({migrations.Length}); upgrade Tessera.PostgreSql.");
-                }
+                CheckNotNewer(schema, from);
 
                 for (var version = from + 1; version <= migrations.Length; version++)
                 {
@@ -70,7 +75,42 @@ internal static class PostgreSqlSchema
                 {
                     Log.SchemaMigrated(logger, schema, from, migrations.Length);
                 }
+
+                return migrations.Length;
             }
+        }
+    }
+
+    /// <summary>The version of an existing schema, changing nothing (operator tools); throws when there is none.</summary>
+    public static async Task<int> ReadVersionAsync(NpgsqlDataSource dataSource, string schema, int timeoutSeconds, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var exists = new NpgsqlCommand($"SELECT to_regclass('{schema}.schema_version') IS NOT NULL", connection) { CommandTimeout = timeoutSeconds };
+            await using (exists.ConfigureAwait(false))
+            {
+                if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    throw new InvalidOperationException($"database '{connection.Database}' has no Tessera schema '{schema}' (no {schema}.schema_version table): is it the application's database and schema?");
+                }
+            }
+
+            var read = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {schema}.schema_version", connection) { CommandTimeout = timeoutSeconds };
+            await using (read.ConfigureAwait(false))
+            {
+                var version = (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                CheckNotNewer(schema, version);
+                return version;
+            }
+        }
+    }
+
+    private static void CheckNotNewer(string schema, int version)
+    {
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException($"Schema '{schema}' is at version {version}, newer than this Tessera ({CurrentVersion}); upgrade Tessera.PostgreSql.");
         }
     }
 

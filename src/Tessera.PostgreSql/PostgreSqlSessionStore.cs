@@ -15,7 +15,7 @@ namespace Tessera.PostgreSql;
 /// Connections come from a pooled <see cref="NpgsqlDataSource"/>. Every driver error becomes a
 /// <see cref="SessionStoreException"/>; reads are retried a bounded number of times on transient errors, writes never.
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, IAsyncDisposable, IDisposable
 {
     private const string Columns = "key, version, data, expires_at, user_tag, listing";
 
@@ -27,6 +27,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
     private readonly int _timeoutSeconds;
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
     private volatile bool _migrated;
+    private int _schemaVersion;
 
     private readonly string _loadSql;
     private readonly string _insertSql;
@@ -36,6 +37,9 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
     private readonly string _deleteByUserSql;
     private readonly string _sweepSql;
     private readonly string _statisticsSql;
+    private readonly string _readKeyCheckSql;
+    private readonly string _insertKeyCheckSql;
+    private readonly string _updateKeyCheckSql;
 
     /// <summary>Creates a store that opens its own pooled data source from <see cref="PostgreSqlSessionStoreOptions.ConnectionString"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -83,12 +87,18 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
             DELETE FROM {t} WHERE key IN (SELECT key FROM {t} WHERE expires_at <= $1 LIMIT {options.SweepBatchSize} FOR UPDATE SKIP LOCKED)
             """;
         _statisticsSql = $"SELECT count(*) FILTER (WHERE expires_at > $1), count(*) FILTER (WHERE expires_at <= $1) FROM {t}";
+        _readKeyCheckSql = $"SELECT value FROM {options.Schema}.settings WHERE name = 'key_check'";
+        _insertKeyCheckSql = $"INSERT INTO {options.Schema}.settings (name, value) VALUES ('key_check', $1) ON CONFLICT (name) DO NOTHING";
+        _updateKeyCheckSql = $"UPDATE {options.Schema}.settings SET value = $1 WHERE name = 'key_check' AND value = $2";
     }
 
     /// <inheritdoc />
     public string Name => _options.Name;
 
-    /// <summary>Creates or migrates the schema now rather than on first use (for start-up checks); safe to call repeatedly.</summary>
+    /// <summary>
+    /// Creates or migrates the schema now rather than on first use (for start-up checks); safe to call repeatedly. With
+    /// <see cref="PostgreSqlSessionStoreOptions.CreateSchema"/> off, checks that the schema exists instead, changing nothing.
+    /// </summary>
     /// <exception cref="SessionStoreException">The database could not be reached or migrated.</exception>
     public async ValueTask EnsureSchemaAsync(CancellationToken cancellationToken)
     {
@@ -102,14 +112,16 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
         {
             if (!_migrated)
             {
-                await PostgreSqlSchema.MigrateAsync(_dataSource, _options.Schema, _timeoutSeconds, _logger, cancellationToken).ConfigureAwait(false);
+                _schemaVersion = _options.CreateSchema
+                    ? await PostgreSqlSchema.MigrateAsync(_dataSource, _options.Schema, _timeoutSeconds, _logger, cancellationToken).ConfigureAwait(false)
+                    : await PostgreSqlSchema.ReadVersionAsync(_dataSource, _options.Schema, _timeoutSeconds, cancellationToken).ConfigureAwait(false);
                 _migrated = true;
             }
         }
         catch (Exception e) when (IsDriverError(e, cancellationToken))
         {
             Log.OperationFailed(_logger, e, "schema migration");
-            throw new SessionStoreException(Name, "creating or migrating the schema failed", e);
+            throw new SessionStoreException(Name, _options.CreateSchema ? "creating or migrating the schema failed" : "reading the schema failed", e);
         }
         finally
         {
@@ -234,6 +246,40 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
                 }
             }
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<byte[]?> ReadKeyCheckAsync(CancellationToken cancellationToken) =>
+        ReadAsync("read key check", async (connection, ct) =>
+        {
+            if (_schemaVersion < 2)
+            {
+                return null;
+            }
+
+            var command = Command(connection, _readKeyCheckSql);
+            await using (command.ConfigureAwait(false))
+            {
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as byte[];
+            }
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReplaceKeyCheckAsync(byte[]? expected, byte[] value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return WriteAsync("write key check", async (connection, ct) =>
+        {
+            if (_schemaVersion < 2)
+            {
+                throw new InvalidOperationException($"schema '{_options.Schema}' is at version {_schemaVersion}: only the application migrates it");
+            }
+
+            var bytes = new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlDbType.Bytea };
+            return expected is null
+                ? await ExecuteAsync(connection, _insertKeyCheckSql, ct, bytes).ConfigureAwait(false) == 1
+                : await ExecuteAsync(connection, _updateKeyCheckSql, ct, bytes, new NpgsqlParameter { Value = expected, NpgsqlDbType = NpgsqlDbType.Bytea }).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

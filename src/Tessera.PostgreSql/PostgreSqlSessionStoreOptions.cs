@@ -30,6 +30,13 @@ public sealed class PostgreSqlSessionStoreOptions
     /// <value>The default is 500.</value>
     public int SweepBatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// Whether the store creates or migrates its schema on first use. Off (operator tools), the schema must exist:
+    /// a database without it is a <see cref="Tessera.Sessions.SessionStoreException"/>, and nothing is created or changed.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool CreateSchema { get; set; } = true;
+
     /// <summary>The store's name in errors, logs and health checks.</summary>
     /// <value>The default is <c>postgresql</c>.</value>
     public string Name { get; set; } = "postgresql";

@@ -91,4 +91,11 @@ internal static class RedisScripts
         end
         return { page[1], live, expired }
         """;
+
+    /// <summary>KEYS[1] key-check value. ARGV: expected value, new value. Replaces it only while it is still the expected one.</summary>
+    public const string ReplaceKeyCheck = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2])
+        return 1
+        """;
 }

@@ -18,7 +18,7 @@ namespace Tessera.Redis;
 /// sessions read as missing). Needs one Redis server or primary; Redis Cluster is not supported. Every
 /// failure (connection down, timeout, server error) becomes a <see cref="SessionStoreException"/>.
 /// </remarks>
-public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, IAsyncDisposable, IDisposable
+public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, IAsyncDisposable, IDisposable
 {
     private readonly RedisSessionStoreOptions _options;
     private readonly TimeProvider _time;
@@ -29,6 +29,7 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
     private readonly bool _ownsConnection;
     private readonly string _recordPrefix;
     private readonly string _indexPrefix;
+    private readonly string _keyCheckKey;
 
     /// <summary>Creates a store that connects (lazily, on first use) with <see cref="RedisSessionStoreOptions.ConnectionString"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -54,6 +55,7 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         _logger = logger ?? NullLogger.Instance;
         _recordPrefix = options.KeyPrefix + "s:";
         _indexPrefix = options.KeyPrefix + "u:";
+        _keyCheckKey = options.KeyPrefix + "keycheck";
         _ownsConnection = connection is null;
         if (connection is null)
         {
@@ -253,9 +255,12 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.OperationFailed(_logger, e, operation);
-            throw new SessionStoreException(Name, e is TimeoutException ? $"{operation} timed out after {_options.OperationTimeout.TotalMilliseconds} ms" : operation + " failed", e);
+            throw new SessionStoreException(Name, e is TimeoutException ? $"{operation} timed out after {_options.OperationTimeout.TotalMilliseconds} ms{Endpoints}" : operation + " failed", e);
         }
     }
+
+    /// <summary>Where the store connects, for errors (endpoints only, never the password).</summary>
+    private string Endpoints => _configuration is null ? "" : " waiting for " + string.Join(", ", _configuration.EndPoints);
 
     private SessionRecord? Decode(SessionKey key, byte[] value)
     {
@@ -286,5 +291,19 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         }
 
         return builder.ToString();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Kept under <c>{prefix}keycheck</c>, without expiry.</remarks>
+    public async ValueTask<byte[]?> ReadKeyCheckAsync(CancellationToken cancellationToken) =>
+        await RunAsync("read key check", db => db.StringGetAsync(_keyCheckKey), cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReplaceKeyCheckAsync(byte[]? expected, byte[] value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return expected is null
+            ? await RunAsync("write key check", db => db.StringSetAsync(_keyCheckKey, value, when: When.NotExists), cancellationToken).ConfigureAwait(false)
+            : (int)await RunAsync("write key check", db => db.ScriptEvaluateAsync(RedisScripts.ReplaceKeyCheck, [_keyCheckKey], [expected, value]), cancellationToken).ConfigureAwait(false) == 1;
     }
 }

@@ -1,38 +1,29 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Tessera.Sessions;
+using Tessera.Stores;
 
 namespace Tessera.Redis;
 
-/// <summary>Registers <see cref="RedisSessionStore"/> as the application's session store.</summary>
+/// <summary>Registers the Redis session store on <see cref="TesseraBuilder"/>.</summary>
 public static class TesseraRedisExtensions
 {
     /// <summary>
-    /// Makes a <see cref="RedisSessionStore"/> on <paramref name="connectionString"/> (<c>host:port[,password=...][,ssl=true]</c>) the singleton
-    /// <see cref="ISessionStore"/> (replacing any other), also serving <see cref="IUserSessionIndex"/>,
-    /// <see cref="IExpiredSessionSweeper"/> and <see cref="ISessionStoreStatistics"/>. The clock is the registered
-    /// <see cref="TimeProvider"/>, or the system clock.
+    /// Adds the Redis store (provider name <c>Redis</c>): the application's store when it is the only one registered or
+    /// <c>Tessera:Store:Provider</c> names it. Redis is <paramref name="connectionString"/>
+    /// (<c>host:port[,password=...][,ssl=true]</c>), else <c>Tessera:Store:ConnectionString</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">The connection string is empty or an option is invalid.</exception>
-    public static IServiceCollection AddRedisStore(this IServiceCollection services, string connectionString, Action<RedisSessionStoreOptions>? configure = null)
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentException">The connection string is given but blank or unparsable, or an option is invalid.</exception>
+    public static TesseraBuilder AddRedisStore(this TesseraBuilder builder, string? connectionString = null, Action<RedisSessionStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(builder);
+        // Misuse shows at registration rather than on the first request.
         var options = new RedisSessionStoreOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
-        options.Validate(requireConnectionString: true);
+        options.Validate(requireConnectionString: connectionString is not null);
+        if (connectionString is not null)
+        {
+            RedisSessionStore.ParseConfiguration(connectionString);
+        }
 
-        services.RemoveAll<ISessionStore>();
-        services.RemoveAll<IUserSessionIndex>();
-        services.RemoveAll<IExpiredSessionSweeper>();
-        services.RemoveAll<ISessionStoreStatistics>();
-        services.AddSingleton(sp => new RedisSessionStore(
-            options, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetService<ILogger<RedisSessionStore>>()));
-        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<RedisSessionStore>());
-        services.AddSingleton<IUserSessionIndex>(sp => sp.GetRequiredService<RedisSessionStore>());
-        services.AddSingleton<IExpiredSessionSweeper>(sp => sp.GetRequiredService<RedisSessionStore>());
-        services.AddSingleton<ISessionStoreStatistics>(sp => sp.GetRequiredService<RedisSessionStore>());
-        return services;
+        return builder.AddStoreProvider(RedisStoreProvider.Create(connectionString, configure));
     }
 }

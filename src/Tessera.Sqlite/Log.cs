@@ -5,7 +5,7 @@ namespace Tessera.Sqlite;
 /// <summary>Log messages of the SQLite store (event ids 3000-3099).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(3000, LogLevel.Information, "Created the Tessera session schema version {Version} in SQLite")]
+    [LoggerMessage(3000, LogLevel.Information, "Created or migrated the Tessera session schema to version {Version} in SQLite")]
     public static partial void SchemaCreated(ILogger logger, int version);
 
     [LoggerMessage(3001, LogLevel.Error, "SQLite session store failed to {Operation}")]

@@ -14,12 +14,13 @@ namespace Tessera.Sqlite;
 /// <remarks>
 /// Schema version 1: table <c>tessera_sessions(key BLOB PRIMARY KEY, version, expires_at (unix ms), user_tag,
 /// listing, data)</c>, indexes on <c>user_tag</c> and <c>expires_at</c>, and <c>tessera_schema(component, version)</c>.
+/// Version 2 adds <c>tessera_settings(name, value)</c>, which holds the key-check value.
 /// Several processes may share the database file on one machine (SQLite's locking); not on a network file system.
 /// </remarks>
-public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, IDisposable
+public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, IDisposable
 {
-    /// <summary>The schema version this code writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The schema version this code writes; it reads every version up to this one.</summary>
+    public const int SchemaVersion = 2;
 
     private const string Columns = "key, version, expires_at, user_tag, listing, data";
 
@@ -33,6 +34,28 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private readonly Lock _schemaGate = new();
     private volatile bool _schemaReady;
     private volatile bool _disposed;
+    private readonly bool _createSchema;
+    private readonly string _dataSource;
+    private int _schemaVersion;
+
+    // Schema migrations, in order; each only ever appended. Version 2 adds the settings table (the key-check value).
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS tessera_sessions (
+          key BLOB PRIMARY KEY NOT NULL,
+          version INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          user_tag TEXT NULL,
+          listing BLOB NULL,
+          data BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_tessera_sessions_user_tag ON tessera_sessions (user_tag) WHERE user_tag IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_tessera_sessions_expires_at ON tessera_sessions (expires_at);
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS tessera_settings (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
+        """,
+    ];
 
     /// <summary>Creates a store; the schema is created on first use.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -40,7 +63,16 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = false }.ToString();
+        var connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = false };
+        if (!options.CreateSchema && connectionString.Mode == SqliteOpenMode.ReadWriteCreate)
+        {
+            // A typo must not create an empty database that then reports no sessions.
+            connectionString.Mode = SqliteOpenMode.ReadWrite;
+        }
+
+        _connectionString = connectionString.ToString();
+        _dataSource = connectionString.DataSource;
+        _createSchema = options.CreateSchema;
         _connectionPragmas = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")};";
         _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _time = timeProvider ?? TimeProvider.System;
@@ -157,6 +189,32 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
             return new SessionStoreStatistics(reader.GetInt64(0), reader.GetInt64(1));
         }, cancellationToken);
 
+    /// <inheritdoc />
+    public ValueTask<byte[]?> ReadKeyCheckAsync(CancellationToken cancellationToken) =>
+        RunAsync("read key check", connection =>
+            _schemaVersion < 2 ? null : connection.Command("SELECT value FROM tessera_settings WHERE name = 'key_check'").ExecuteScalar() as byte[],
+            cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReplaceKeyCheckAsync(byte[]? expected, byte[] value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return RunAsync("write key check", connection =>
+        {
+            if (_schemaVersion < 2)
+            {
+                throw new InvalidOperationException($"the database is at schema version {_schemaVersion}: only the application migrates it");
+            }
+
+            var command = connection.Command(expected is null
+                ? "INSERT INTO tessera_settings (name, value) VALUES ('key_check', $value) ON CONFLICT (name) DO NOTHING"
+                : "UPDATE tessera_settings SET value = $value WHERE name = 'key_check' AND value = $expected");
+            command.Parameters.AddWithValue("$value", value);
+            command.Parameters.AddWithValue("$expected", (object?)expected ?? DBNull.Value);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+    }
+
     private static SessionRecord ReadRecord(SqliteDataReader reader) =>
         new(
             SessionKey.FromBytes((byte[])reader.GetValue(0)),
@@ -265,55 +323,92 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
                 return;
             }
 
-            using var connection = Open();
-            using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
+            if (_createSchema)
             {
-                wal.ExecuteNonQuery();
-            }
-
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using (var create = Command(connection, "CREATE TABLE IF NOT EXISTS tessera_schema (component TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL);"))
-            {
-                create.Transaction = transaction;
-                create.ExecuteNonQuery();
-            }
-
-            long? version;
-            using (var read = Command(connection, "SELECT version FROM tessera_schema WHERE component = 'sessions';"))
-            {
-                read.Transaction = transaction;
-                version = read.ExecuteScalar() as long?;
-            }
-
-            if (version is null)
-            {
-                using var create = Command(connection, """
-                    CREATE TABLE IF NOT EXISTS tessera_sessions (
-                      key BLOB PRIMARY KEY NOT NULL,
-                      version INTEGER NOT NULL,
-                      expires_at INTEGER NOT NULL,
-                      user_tag TEXT NULL,
-                      listing BLOB NULL,
-                      data BLOB NOT NULL);
-                    CREATE INDEX IF NOT EXISTS ix_tessera_sessions_user_tag ON tessera_sessions (user_tag) WHERE user_tag IS NOT NULL;
-                    CREATE INDEX IF NOT EXISTS ix_tessera_sessions_expires_at ON tessera_sessions (expires_at);
-                    INSERT INTO tessera_schema (component, version) VALUES ('sessions', 1);
-                    """);
-                create.Transaction = transaction;
-                create.ExecuteNonQuery();
-                transaction.Commit();
-                Log.SchemaCreated(_logger, SchemaVersion);
-            }
-            else if (version != SchemaVersion)
-            {
-                throw new SessionStoreException(Name, $"the database holds session schema version {version}; this Tessera reads version {SchemaVersion} only. Upgrade Tessera or use another database file.", null);
+                CreateOrMigrateSchema();
             }
             else
             {
-                transaction.Commit();
+                ReadExistingSchema();
             }
 
             _schemaReady = true;
+        }
+    }
+
+    private void CreateOrMigrateSchema()
+    {
+        using var connection = Open();
+        using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
+        {
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var create = Command(connection, "CREATE TABLE IF NOT EXISTS tessera_schema (component TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL);"))
+        {
+            create.Transaction = transaction;
+            create.ExecuteNonQuery();
+        }
+
+        var from = ReadVersion(connection, transaction) ?? 0;
+        CheckNotNewer(from);
+        for (var version = from + 1; version <= SchemaVersion; version++)
+        {
+            using var migrate = Command(connection, Migrations[version - 1] + "INSERT INTO tessera_schema (component, version) VALUES ('sessions', $version) ON CONFLICT (component) DO UPDATE SET version = excluded.version;");
+            migrate.Transaction = transaction;
+            migrate.Parameters.AddWithValue("$version", version);
+            migrate.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        if (from != SchemaVersion)
+        {
+            Log.SchemaCreated(_logger, SchemaVersion);
+        }
+
+        _schemaVersion = SchemaVersion;
+    }
+
+    /// <summary>Operator mode: the database and its tables must exist already; nothing is created or migrated.</summary>
+    private void ReadExistingSchema()
+    {
+        SqliteConnection connection;
+        try
+        {
+            connection = Open();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 14)
+        {
+            throw new SessionStoreException(Name, $"the database '{_dataSource}' does not exist or cannot be opened (it is never created here)", e);
+        }
+
+        using (connection)
+        {
+            using var exists = Command(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tessera_schema';");
+            var version = (long)exists.ExecuteScalar()! == 0 ? null : ReadVersion(connection, null);
+            if (version is null)
+            {
+                throw new SessionStoreException(Name, $"the database '{_dataSource}' holds no Tessera sessions (no tessera_schema table): is it the application's database?", null);
+            }
+
+            CheckNotNewer(version.Value);
+            _schemaVersion = version.Value;
+        }
+    }
+
+    private int? ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var read = Command(connection, "SELECT version FROM tessera_schema WHERE component = 'sessions';");
+        read.Transaction = transaction;
+        return read.ExecuteScalar() is long version ? (int)version : null;
+    }
+
+    private void CheckNotNewer(int version)
+    {
+        if (version > SchemaVersion)
+        {
+            throw new SessionStoreException(Name, $"the database holds session schema version {version}; this Tessera reads versions up to {SchemaVersion}. Upgrade Tessera or use another database file.", null);
         }
     }
 

@@ -19,6 +19,14 @@ public sealed class SqliteSessionStoreOptions
     /// <value>The default is <see langword="false"/>.</value>
     public bool DurableCommits { get; set; }
 
+    /// <summary>
+    /// Whether the store creates the database file and its tables, or migrates them, on first use. Off (operator
+    /// tools), the database must exist with Tessera's tables: a missing one is a
+    /// <see cref="Tessera.Sessions.SessionStoreException"/>, never a new empty file.
+    /// </summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool CreateSchema { get; set; } = true;
+
     /// <summary>Throws when a setting is missing or out of range, saying what to change.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public void Validate()

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Tessera.Keys;
 using Tessera.Sessions;
+using Tessera.Stores;
 using Xunit;
 
 namespace Tessera.Testing;
@@ -29,6 +30,9 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
 
     /// <summary>Whether the store implements <see cref="ISessionStoreStatistics"/>.</summary>
     protected virtual bool SupportsStatistics => true;
+
+    /// <summary>Whether the store implements <see cref="ISessionStoreKeyCheck"/>.</summary>
+    protected virtual bool SupportsKeyCheck => true;
 
     /// <summary>How many tasks save concurrently in the concurrency tests.</summary>
     protected virtual int ConcurrentTasks => 16;
@@ -271,6 +275,65 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
         Assert.Equal(SupportsUserIndex, store is IUserSessionIndex);
         Assert.Equal(SupportsSweep, store is IExpiredSessionSweeper);
         Assert.Equal(SupportsStatistics, store is ISessionStoreStatistics);
+        Assert.Equal(SupportsKeyCheck, store is ISessionStoreKeyCheck);
+    }
+
+    /// <summary>The key-check value is a compare-and-set: written only over the value the writer expects.</summary>
+    [Fact]
+    public async Task KeyCheck_ReplaceOverExpected_IsCompareAndSet()
+    {
+        var store = await NewStoreAsync();
+        if (Capability<ISessionStoreKeyCheck>(store, SupportsKeyCheck, nameof(SupportsKeyCheck)) is not { } keyCheck)
+        {
+            return;
+        }
+
+        byte[] first = [.. Enumerable.Repeat((byte)1, 32)], second = [.. Enumerable.Repeat((byte)2, 32)];
+        Assert.Null(await keyCheck.ReadKeyCheckAsync(CancellationToken.None));
+        Assert.True(await keyCheck.ReplaceKeyCheckAsync(null, first, CancellationToken.None));
+        Assert.False(await keyCheck.ReplaceKeyCheckAsync(null, second, CancellationToken.None));
+        Assert.False(await keyCheck.ReplaceKeyCheckAsync(second, second, CancellationToken.None));
+        Assert.Equal(first, await keyCheck.ReadKeyCheckAsync(CancellationToken.None));
+        Assert.True(await keyCheck.ReplaceKeyCheckAsync(first, second, CancellationToken.None));
+        Assert.Equal(second, await keyCheck.ReadKeyCheckAsync(CancellationToken.None));
+    }
+
+    /// <summary>
+    /// A manager records its newest secret's key check with its first save, moves a value of an older secret of its
+    /// keyring forward (rotation), and never overwrites a value no secret of its keyring wrote.
+    /// </summary>
+    [Fact]
+    public async Task KeyCheck_ManagerSaves_RecordNewestSecretAndKeepForeignValues()
+    {
+        var store = await NewStoreAsync();
+        if (Capability<ISessionStoreKeyCheck>(store, SupportsKeyCheck, nameof(SupportsKeyCheck)) is null)
+        {
+            return;
+        }
+
+        byte[] oldSecret = RandomNumberGenerator.GetBytes(32), newSecret = RandomNumberGenerator.GetBytes(32), otherSecret = RandomNumberGenerator.GetBytes(32);
+        var old = new StoreKeyCheck(new Keyring([oldSecret]));
+        Assert.Equal(StoreKeyVerdict.NotRecorded, await old.VerifyAsync(store, CancellationToken.None));
+
+        await SaveOneAsync(store, new Keyring([oldSecret]));
+        Assert.Equal(StoreKeyVerdict.Matches, await old.VerifyAsync(store, CancellationToken.None));
+        Assert.Equal(StoreKeyVerdict.Matches, await new StoreKeyCheck(new Keyring([newSecret, oldSecret])).VerifyAsync(store, CancellationToken.None));
+        Assert.Equal(StoreKeyVerdict.Mismatch, await new StoreKeyCheck(new Keyring([newSecret])).VerifyAsync(store, CancellationToken.None));
+
+        await SaveOneAsync(store, new Keyring([newSecret, oldSecret]));
+        Assert.Equal(StoreKeyVerdict.Matches, await new StoreKeyCheck(new Keyring([newSecret])).VerifyAsync(store, CancellationToken.None));
+        Assert.Equal(StoreKeyVerdict.Mismatch, await old.VerifyAsync(store, CancellationToken.None));
+
+        await SaveOneAsync(store, new Keyring([otherSecret]));
+        Assert.Equal(StoreKeyVerdict.Matches, await new StoreKeyCheck(new Keyring([newSecret])).VerifyAsync(store, CancellationToken.None));
+    }
+
+    private async Task SaveOneAsync(ISessionStore store, Keyring keyring)
+    {
+        var manager = new SessionManager(store, new SessionManagerOptions(), keyring, Clock);
+        var session = await manager.LoadAsync(null, SessionClientInfo.None);
+        session["n"] = 1;
+        await manager.CommitAsync(session);
     }
 
     /// <summary>Sweeping deletes exactly the expired records.</summary>

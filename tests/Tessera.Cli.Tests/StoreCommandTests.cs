@@ -119,12 +119,13 @@ public sealed class StoreCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ListUser_WrongSecret_ListsNothing()
+    public async Task ListUser_WrongSecret_ExitsOneSayingSo()
     {
         await SeedAsync("sqlite");
-        var (exit, output, _) = Run("store", "list-user", "--provider", "sqlite", "--connection", DbPath, "--user", "alice", "--secret-hex", Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
-        Assert.Equal(0, exit);
-        Assert.Equal(0, JsonDocument.Parse(output).RootElement.GetProperty("sessions").GetArrayLength());
+        var (exit, output, error) = Run("store", "list-user", "--provider", "sqlite", "--connection", DbPath, "--user", "alice", "--secret-hex", Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.Contains("The secret does not match store 'sqlite'", error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -192,11 +193,13 @@ public sealed class StoreCommandTests : IDisposable
     }
 
     [Fact]
-    public void Stats_MissingFileStoreDirectory_ExitsWithUsage()
+    public void Stats_MissingFileStoreDirectory_ExitsOneAndCreatesNothing()
     {
-        var (exit, _, error) = Run("store", "stats", "--provider", "file", "--connection", Path.Combine(_dir, "nope"));
-        Assert.Equal(2, exit);
-        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+        var missing = Path.Combine(_dir, "nope");
+        var (exit, _, error) = Run("store", "stats", "--provider", "file", "--connection", missing);
+        Assert.Equal(1, exit);
+        Assert.Contains($"the store directory '{missing}' does not exist", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
     }
 
     [Fact]

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Tessera.AspNetCore.Stores;
 using Tessera.Sessions;
+using Tessera.Stores;
 using Tessera.Testing;
 
 namespace Tessera.Fleet.Tests;
@@ -20,6 +20,8 @@ public sealed class DistributedCacheSessionStoreConformanceTests : SessionStoreC
     protected override bool SupportsUserIndex => false;
 
     protected override bool SupportsSweep => false;
+
+    protected override bool SupportsKeyCheck => false;
 
     protected override bool SupportsStatistics => false;
 

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Tessera.AspNetCore.Stores;
 using Tessera.Sessions;
+using Tessera.Stores;
 using Tessera.Testing;
 
 namespace Tessera.Fleet.Tests;

@@ -42,17 +42,6 @@ public sealed class StoreCommandTests
         Assert.Equal(1, after["live"]!.GetValue<int>());
     }
 
-    [Theory]
-    [InlineData("postgresql", "Host=127.0.0.1;Port={0};Username=tessera;Password=tessera;Database=tessera;Timeout=2")]
-    [InlineData("redis", "127.0.0.1:{0},connectTimeout=1000")]
-    public async Task Stats_NothingListening_ExitsOneWithTheStoreNamed(string provider, string connection)
-    {
-        var (exit, _, error) = await RunAsync("store", "stats", "--provider", provider, "--connection", string.Format(connection, LoopbackPort.Free()));
-
-        Assert.Equal(1, exit);
-        Assert.Contains($"Session store '{provider}' failed", error);
-    }
-
     private static SessionKey NewKey() => SessionKey.FromLookupId(RandomNumberGenerator.GetBytes(16));
 
     private static async Task<(int Exit, JsonObject Json)> TesseraAsync(params string[] args)
@@ -62,7 +51,7 @@ public sealed class StoreCommandTests
         return (exit, JsonNode.Parse(output)!.AsObject());
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    internal static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
     {
         var testDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         var dll = Path.Combine(TestPaths.RepoRoot, "src", "Tessera.Cli", "bin", testDir.Parent!.Name, testDir.Name, "Tessera.Cli.dll");

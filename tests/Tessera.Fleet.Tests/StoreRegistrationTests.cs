@@ -1,55 +1,78 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
 using Tessera.PostgreSql;
 using Tessera.Redis;
 using Tessera.Sessions;
+using Tessera.Sqlite;
+using Tessera.Stores;
 
 namespace Tessera.Fleet.Tests;
 
-/// <summary>AddPostgreSqlStore / AddRedisStore make their store the application's, whatever the order with AddTessera.</summary>
+/// <summary>The store packages plug into AddTessera's builder; configuration picks among what is registered.</summary>
 public sealed class StoreRegistrationTests
 {
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void AddPostgreSqlStore_BeforeOrAfterAddTessera_ServesEveryStoreInterfaceWithOneInstance(bool afterTessera)
+    private const string Postgres = "Host=127.0.0.1;Username=tessera;Password=tessera;Database=tessera";
+    private static readonly string Secret = Convert.ToHexString(new byte[32]);
+
+    [Fact]
+    public void AddPostgreSqlStore_OnlyStore_ServesEveryCapabilityWithOneInstance()
     {
-        var services = new ServiceCollection().AddLogging();
-        if (afterTessera)
-        {
-            services.AddTessera();
-        }
+        using var provider = Build(new(), b => b.AddPostgreSqlStore(Postgres, o => o.Schema = "app"));
 
-        services.AddPostgreSqlStore("Host=127.0.0.1;Username=tessera;Password=tessera;Database=tessera", o => o.Schema = "app");
-        if (!afterTessera)
-        {
-            services.AddTessera();
-        }
-
-        using var provider = services.BuildServiceProvider();
         var store = Assert.IsType<PostgreSqlSessionStore>(provider.GetRequiredService<ISessionStore>());
         Assert.Same(store, provider.GetRequiredService<IUserSessionIndex>());
         Assert.Same(store, provider.GetRequiredService<IExpiredSessionSweeper>());
         Assert.Same(store, provider.GetRequiredService<ISessionStoreStatistics>());
+        Assert.Same(store, provider.GetRequiredService<ISessionStoreKeyCheck>());
+    }
+
+    [Theory]
+    [InlineData("Redis", typeof(RedisSessionStore))]
+    [InlineData("postgresql", typeof(PostgreSqlSessionStore))]
+    [InlineData("SQLITE", typeof(SqliteSessionStore))]
+    [InlineData("Memory", typeof(MemorySessionStore))]
+    public void AddTessera_ConfiguredProvider_PicksAmongTheRegisteredStores(string name, Type expected)
+    {
+        var settings = new Dictionary<string, string?> { ["Tessera:Store:Provider"] = name, ["Tessera:Store:ConnectionString"] = name == "Redis" ? "127.0.0.1:6379" : Postgres };
+        using var provider = Build(settings, b => b.AddSqliteStore("Data Source=:memory:").AddPostgreSqlStore().AddRedisStore());
+
+        Assert.IsType(expected, provider.GetRequiredService<ISessionStore>());
     }
 
     [Fact]
-    public void AddRedisStore_AfterAddTessera_ReplacesTheConfiguredStore()
+    public void AddTessera_SeveralStoresAndNoProvider_FailsAtStartupListingThem()
     {
+        using var provider = Build(new(), b => b.AddSqliteStore().AddRedisStore("127.0.0.1:6379"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TesseraOptions>>().Value);
+        Assert.Contains("Several session stores are registered (Sqlite, Redis)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddTessera_RegisteredStoreWithoutConnectionString_FailsAtStartupNamingTheKey()
+    {
+        using var provider = Build(new() { ["Tessera:Store:Provider"] = "PostgreSql" }, b => b.AddPostgreSqlStore());
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TesseraOptions>>().Value);
+        Assert.Contains("Tessera:Store:ConnectionString is required for the PostgreSql store", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddRedisStore_BlankConnectionString_ThrowsAtRegistration()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new TesseraBuilder(new ServiceCollection()).AddRedisStore("  "));
+
+        Assert.Contains("ConnectionString must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<TesseraBuilder> stores)
+    {
+        settings["Tessera:Secrets:0"] = Secret;
         var services = new ServiceCollection().AddLogging();
-        services.AddTessera();
-        services.AddRedisStore("127.0.0.1:6379", o => o.KeyPrefix = "app:");
-
-        using var provider = services.BuildServiceProvider();
-        var store = Assert.IsType<RedisSessionStore>(provider.GetRequiredService<ISessionStore>());
-        Assert.Same(store, provider.GetRequiredService<IUserSessionIndex>());
-    }
-
-    [Fact]
-    public void AddRedisStore_BadConnectionString_ThrowsAtRegistration()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddRedisStore("  "));
-
-        Assert.Contains("connectionString", error.Message);
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        stores(services.AddTessera());
+        return services.BuildServiceProvider();
     }
 }

@@ -30,8 +30,59 @@ public sealed class PostgreSqlSessionStoreTests
         await using var count = new NpgsqlCommand($"SELECT count(*), max(version) FROM {schema}.schema_version", sql);
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.Equal(1L, reader.GetInt64(0));
-        Assert.Equal(1, reader.GetInt32(1));
+        Assert.Equal(2L, reader.GetInt64(0));
+        Assert.Equal(2, reader.GetInt32(1));
+    }
+
+    [Fact]
+    public async Task CreateSchemaOff_Version1Schema_ReadsWithoutMigratingThenTheApplicationMigrates()
+    {
+        var connection = await SharedServers.PostgresAsync();
+        var schema = SharedServers.UniqueName("v1");
+        await using (var app = Store(connection, schema))
+        {
+            Assert.Equal(SaveResult.Saved, await app.SaveAsync(Record(Key(), 1), 0, default));
+        }
+
+        await ExecuteAsync(connection, $"DROP TABLE {schema}.settings; DELETE FROM {schema}.schema_version WHERE version = 2");
+        await using var reader = new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = connection, Schema = schema, CreateSchema = false }, TimeProvider.System);
+        Assert.Equal(1, (await reader.GetStatisticsAsync(default)).Live);
+        Assert.Null(await reader.ReadKeyCheckAsync(default));
+        Assert.Equal(1, await ScalarAsync<int>(connection, $"SELECT max(version) FROM {schema}.schema_version"));
+
+        await using var migrating = Store(connection, schema);
+        Assert.True(await migrating.ReplaceKeyCheckAsync(null, [7], default));
+        Assert.Equal(2, await ScalarAsync<int>(connection, $"SELECT max(version) FROM {schema}.schema_version"));
+        Assert.Equal(1, (await migrating.GetStatisticsAsync(default)).Live);
+    }
+
+    [Fact]
+    public async Task CreateSchemaOff_NoSchema_ThrowsAndCreatesNothing()
+    {
+        var connection = await SharedServers.PostgresAsync();
+        var schema = SharedServers.UniqueName("none");
+        await using var store = new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = connection, Schema = schema, CreateSchema = false }, TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.GetStatisticsAsync(default));
+
+        Assert.Contains($"has no Tessera schema '{schema}'", error.Message, StringComparison.Ordinal);
+        Assert.False(await ScalarAsync<bool>(connection, $"SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{schema}')"));
+    }
+
+    private static async Task ExecuteAsync(string connection, string sql)
+    {
+        await using var sqlConnection = new NpgsqlConnection(connection);
+        await sqlConnection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, sqlConnection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connection, string sql)
+    {
+        await using var sqlConnection = new NpgsqlConnection(connection);
+        await sqlConnection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, sqlConnection);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -33,9 +33,56 @@ public sealed class SqliteSessionStoreTests : IDisposable
     {
         await Store().LoadAsync(Record().Key, default);
         Assert.Equal("wal", Scalar("PRAGMA journal_mode;"));
-        Assert.Equal(1L, Scalar("SELECT version FROM tessera_schema WHERE component = 'sessions';"));
+        Assert.Equal(2L, Scalar("SELECT version FROM tessera_schema WHERE component = 'sessions';"));
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tessera_settings';"));
         Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_tessera_sessions_user_tag';"));
         Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_tessera_sessions_expires_at';"));
+    }
+
+    [Fact]
+    public async Task FirstUse_Version1Database_MigratesToVersion2KeepingRecords()
+    {
+        var record = Record();
+        await Store().SaveAsync(record, 0, default);
+        Scalar("DROP TABLE tessera_settings; UPDATE tessera_schema SET version = 1;");
+
+        var store = Store();
+        Assert.Null(await store.ReadKeyCheckAsync(default));
+        Assert.True(await store.ReplaceKeyCheckAsync(null, [1, 2, 3], default));
+
+        Assert.Equal(2L, Scalar("SELECT version FROM tessera_schema WHERE component = 'sessions';"));
+        Assert.Equal(record.Data.ToArray(), (await store.LoadAsync(record.Key, default))!.Data.ToArray());
+    }
+
+    [Fact]
+    public async Task CreateSchemaOff_Version1Database_ReadsWithoutMigrating()
+    {
+        var record = Record();
+        await Store().SaveAsync(record, 0, default);
+        Scalar("DROP TABLE tessera_settings; UPDATE tessera_schema SET version = 1;");
+        var store = new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = _database.ConnectionString, CreateSchema = false }, _clock);
+
+        Assert.Equal(1, (await store.GetStatisticsAsync(default)).Live);
+        Assert.Null(await store.ReadKeyCheckAsync(default));
+
+        Assert.Equal(1L, Scalar("SELECT version FROM tessera_schema WHERE component = 'sessions';"));
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tessera_settings';"));
+    }
+
+    [Fact]
+    public async Task CreateSchemaOff_MissingOrForeignDatabase_ThrowsAndCreatesNothing()
+    {
+        var missing = Path.Combine(Path.GetDirectoryName(_database.FilePath)!, "typo.db");
+        var absent = new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = $"Data Source={missing}", CreateSchema = false }, _clock);
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await absent.GetStatisticsAsync(default));
+        Assert.Contains($"the database '{missing}' does not exist", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(missing));
+
+        Scalar("CREATE TABLE other (x INTEGER);");
+        var foreign = new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = _database.ConnectionString, CreateSchema = false }, _clock);
+        error = await Assert.ThrowsAsync<SessionStoreException>(async () => await foreign.GetStatisticsAsync(default));
+        Assert.Contains("holds no Tessera sessions", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'tessera%';"));
     }
 
     [Fact]

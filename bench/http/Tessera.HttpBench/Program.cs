@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Tessera.AspNetCore;
+using Tessera.Sqlite;
 
 // One small Kestrel app per benchmark case, chosen by the first argument; bench/http/run.sh drives each with wrk.
 //   GET /init  creates the session (or signs in) and answers with its cookie
@@ -31,9 +32,9 @@ switch (mode)
             o.Secrets.Add(secret);
             o.Secure = false;
             o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
-            o.Store.Provider = mode == "tessera-sqlite" ? TesseraStoreProvider.Sqlite : TesseraStoreProvider.Memory;
+            o.Store.Provider = mode == "tessera-sqlite" ? "Sqlite" : "Memory";
             o.Store.ConnectionString = mode == "tessera-sqlite" ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
-        });
+        }).AddSqliteStore();
         break;
     case "authtkt":
         builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme).AddAuthTkt(o =>

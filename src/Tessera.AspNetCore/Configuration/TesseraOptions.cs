@@ -23,8 +23,8 @@ public sealed class TesseraOptions
     /// <value>The default is <see cref="TesseraMode.Server"/>.</value>
     public TesseraMode Mode { get; set; } = TesseraMode.Server;
 
-    /// <summary>The store used in server mode (<c>Tessera:Store</c>).</summary>
-    /// <value>The default is SQLite in the working directory.</value>
+    /// <summary>The store used in server mode (<c>Tessera:Store</c>), among those registered on <c>AddTessera()</c>'s builder.</summary>
+    /// <value>The default is the one store registered (<c>.AddSqliteStore()</c> for the embedded default).</value>
     public TesseraStoreOptions Store { get; } = new();
 
     /// <summary>The session cookie's name (<c>Tessera:CookieName</c>).</summary>

@@ -96,31 +96,7 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
             failures.Add("Tessera:Mode must be Server or Cookie.");
         }
 
-        if (options.Mode == TesseraMode.Server)
-        {
-            ValidateStore(options.Store, failures);
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void ValidateStore(TesseraStoreOptions store, List<string> failures)
-    {
-        if (!Enum.IsDefined(store.Provider))
-        {
-            failures.Add("Tessera:Store:Provider must be one of Sqlite, Memory, File, PostgreSql, Redis.");
-            return;
-        }
-
-        if (store.Provider is TesseraStoreProvider.PostgreSql && string.IsNullOrWhiteSpace(store.ConnectionString))
-        {
-            failures.Add("Tessera:Store:ConnectionString is required for PostgreSql (e.g. 'Host=db;Username=tessera;Password=...;Database=tessera').");
-        }
-
-        if (store.Provider is TesseraStoreProvider.Redis && string.IsNullOrWhiteSpace(store.ConnectionString))
-        {
-            failures.Add("Tessera:Store:ConnectionString is required for Redis (e.g. 'redis.example:6379').");
-        }
     }
 
     private static bool IsTokenChar(char c) =>

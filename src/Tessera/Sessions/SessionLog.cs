@@ -28,4 +28,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(1207, LogLevel.Information, "Revoked {Count} session(s) of a user")]
     public static partial void Revoked(ILogger logger, int count);
+
+    [LoggerMessage(1208, LogLevel.Error, "Session store '{Store}' was written with other secrets: its key-check value matches none of Tessera:Secrets. Sessions are saved, but user listings and revocation by other servers and by 'tessera store' disagree with this server: configure the fleet's secrets")]
+    public static partial void StoreKeyMismatch(ILogger logger, string store);
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Keys;
+using Tessera.Stores;
 
 namespace Tessera.Sessions;
 
@@ -28,6 +29,8 @@ public sealed class SessionManager
     private readonly ILogger _logger;
     private readonly byte[][] _userTagKeys;
     private readonly byte[][] _listingKeys;
+    private readonly StoreKeyCheck _keyCheck;
+    private volatile bool _keyCheckRecorded;
 
     /// <summary>Creates a manager.</summary>
     /// <param name="store">Where records live.</param>
@@ -48,6 +51,7 @@ public sealed class SessionManager
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _userTagKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, UserTagPurpose))];
         _listingKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, ListingPurpose))];
+        _keyCheck = new StoreKeyCheck(keyring);
     }
 
     /// <summary>The store behind this manager.</summary>
@@ -160,7 +164,7 @@ public sealed class SessionManager
             var wasNew = session.IsNew;
             var plaintext = session.State.Serialize((session.OriginalPlaintext?.Length ?? 192) + 64);
             var record = BuildRecord(session, plaintext, session.StoredVersion + 1);
-            var result = await _store.SaveAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
+            var result = await SaveRecordAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
             if (result == SaveResult.Saved)
             {
                 session.MarkSaved(record.Version, plaintext);
@@ -309,7 +313,7 @@ public sealed class SessionManager
         session.State.AccessedMs = Math.Max(session.State.AccessedMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
         var plaintext = session.State.Serialize();
         var record = BuildRecord(session, plaintext, 1);
-        if (await _store.SaveAsync(record, 0, cancellationToken).ConfigureAwait(false) != SaveResult.Saved)
+        if (await SaveRecordAsync(record, 0, cancellationToken).ConfigureAwait(false) != SaveResult.Saved)
         {
             throw Conflict(session, "a record already exists under a freshly generated key");
         }
@@ -591,6 +595,22 @@ public sealed class SessionManager
         }
 
         return all;
+    }
+
+    /// <summary>Saves a record; the first save of this manager also records the store's key-check value (see <see cref="StoreKeyCheck"/>).</summary>
+    private async ValueTask<SaveResult> SaveRecordAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)
+    {
+        if (!_keyCheckRecorded)
+        {
+            if (await _keyCheck.RecordAsync(_store, cancellationToken).ConfigureAwait(false) == StoreKeyVerdict.Mismatch)
+            {
+                SessionLog.StoreKeyMismatch(_logger, _store.Name);
+            }
+
+            _keyCheckRecorded = true;
+        }
+
+        return await _store.SaveAsync(record, expectedVersion, cancellationToken).ConfigureAwait(false);
     }
 
     private IUserSessionIndex UserIndex() =>

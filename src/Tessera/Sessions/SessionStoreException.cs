@@ -6,9 +6,12 @@ namespace Tessera.Sessions;
 /// </summary>
 public sealed class SessionStoreException : Exception
 {
-    /// <summary>Creates the exception for <paramref name="storeName"/> with the driver's exception inside.</summary>
+    /// <summary>
+    /// Creates the exception for <paramref name="storeName"/> with the driver's exception inside; the message names the
+    /// step (<paramref name="message"/>) and the cause the driver gave (such as <c>Failed to connect to 127.0.0.1:5432: Connection refused</c>).
+    /// </summary>
     public SessionStoreException(string storeName, string message, Exception? innerException)
-        : base($"Session store '{storeName}' failed: {message}", innerException)
+        : base($"Session store '{storeName}' failed: {WithCause(message, innerException)}", innerException)
     {
         StoreName = storeName;
     }
@@ -33,4 +36,20 @@ public sealed class SessionStoreException : Exception
 
     /// <summary>The <see cref="ISessionStore.Name"/> of the store that failed.</summary>
     public string StoreName { get; }
+
+    /// <summary>The step, then each distinct message of the driver's exception chain: the cause an operator can act on.</summary>
+    private static string WithCause(string message, Exception? cause)
+    {
+        var text = new System.Text.StringBuilder(message);
+        for (var e = cause; e is not null && text.Length < 500; e = e.InnerException)
+        {
+            var part = e.Message.Trim().TrimEnd('.');
+            if (e is not AggregateException && part.Length > 0 && !text.ToString().Contains(part, StringComparison.Ordinal))
+            {
+                text.Append(": ").Append(part);
+            }
+        }
+
+        return text.ToString();
+    }
 }

@@ -11,14 +11,15 @@ namespace Tessera.Stores;
 /// </summary>
 /// <remarks>
 /// <para>Layout (version 1): <c>{root}/v1/records/{first two hex digits of key}/{64 hex digits of key}.session</c>,
-/// temporary files in <c>{root}/v1/tmp</c> (same file system, so the rename is atomic).</para>
+/// temporary files in <c>{root}/v1/tmp</c> (same file system, so the rename is atomic), the key-check value in
+/// <c>{root}/v1/key-check</c>.</para>
 /// <para>File format (version 1, little-endian): <c>magic "TSF1" (4) | version (8) | expires-at unix ms (8) |
 /// user tag length (2) | user tag ASCII | listing length (4) | listing | data length (4) | data</c>.</para>
 /// <para>Single process only: the version check is guarded by in-process per-key locks. Several processes
 /// sharing one directory can lose an update; use SQLite, PostgreSQL or Redis for that. The user index, sweeping
 /// and statistics scan the directory (fine for thousands of sessions, not millions).</para>
 /// </remarks>
-public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, IDisposable
+public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, IDisposable
 {
     /// <summary>The on-disk layout version, also the name of the directory under the root.</summary>
     public const int LayoutVersion = 1;
@@ -30,6 +31,8 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
 
     private readonly string _records;
     private readonly string _tmp;
+    private readonly string _keyCheck;
+    private readonly SemaphoreSlim _keyCheckLock = new(1, 1);
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1))];
 
@@ -43,6 +46,7 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         var layout = Path.Combine(RootDirectory, "v" + LayoutVersion);
         _records = Path.Combine(layout, "records");
         _tmp = Path.Combine(layout, "tmp");
+        _keyCheck = Path.Combine(layout, "key-check");
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -206,9 +210,42 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         }));
     }
 
+    /// <inheritdoc />
+    public ValueTask<byte[]?> ReadKeyCheckAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Guard("read key check", ReadKeyCheck));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReplaceKeyCheckAsync(byte[]? expected, byte[] value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        await _keyCheckLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Guard("write key check", () =>
+            {
+                var stored = ReadKeyCheck();
+                if (expected is null ? stored is not null : stored is null || !stored.AsSpan().SequenceEqual(expected))
+                {
+                    return false;
+                }
+
+                WriteAtomically(_keyCheck, value);
+                return true;
+            });
+        }
+        finally
+        {
+            _keyCheckLock.Release();
+        }
+    }
+
     /// <summary>Releases the per-key locks.</summary>
     public void Dispose()
     {
+        _keyCheckLock.Dispose();
         foreach (var gate in _locks)
         {
             gate.Dispose();
@@ -249,6 +286,18 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.SecurityException)
         {
             throw new SessionStoreException(Name, $"{operation} under '{RootDirectory}' failed: {e.Message}", e);
+        }
+    }
+
+    private byte[]? ReadKeyCheck()
+    {
+        try
+        {
+            return File.ReadAllBytes(_keyCheck);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 

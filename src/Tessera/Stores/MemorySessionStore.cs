@@ -7,11 +7,12 @@ namespace Tessera.Stores;
 /// Keeps session records in process memory: for tests and single-process applications. Records are lost when
 /// the process ends. Implements the user index, sweeping and statistics.
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics
+public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck
 {
     private readonly ConcurrentDictionary<SessionKey, SessionRecord> _records = new();
     private readonly Lock _writeLock = new();
     private readonly TimeProvider _time;
+    private byte[]? _keyCheck;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="timeProvider">The clock that decides expiry; <see cref="TimeProvider.System"/> when null.</param>
@@ -133,5 +134,32 @@ public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpi
         }
 
         return ValueTask.FromResult(new SessionStoreStatistics(live, expired));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<byte[]?> ReadKeyCheckAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            return ValueTask.FromResult(_keyCheck?.ToArray());
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReplaceKeyCheckAsync(byte[]? expected, byte[] value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            if (expected is null ? _keyCheck is not null : _keyCheck is null || !_keyCheck.AsSpan().SequenceEqual(expected))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _keyCheck = value.ToArray();
+            return ValueTask.FromResult(true);
+        }
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Sessions;
 
-namespace Tessera.AspNetCore.Stores;
+namespace Tessera.Stores;
 
 /// <summary>
 /// A session store over any <see cref="IDistributedCache"/> (Redis, SQL Server, NCache, memory...), for

@@ -1,4 +1,4 @@
-namespace Tessera.AspNetCore.Stores;
+namespace Tessera.Stores;
 
 /// <summary>Settings of <see cref="DistributedCacheSessionStore"/>.</summary>
 public sealed class DistributedCacheSessionStoreOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Tessera.AspNetCore.Stores;
+namespace Tessera.Stores;
 
 /// <summary>Log messages of the IDistributedCache adapter (event ids 2900-2919).</summary>
 internal static partial class StoreLog
