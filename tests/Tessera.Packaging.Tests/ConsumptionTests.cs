@@ -16,9 +16,11 @@ public sealed class ConsumptionTests(LocalFeed feed) : IClassFixture<LocalFeed>
     /// <summary>The app, as src/Tessera.AspNetCore/README.md shows it (keep the two in step).</summary>
     private const string ProgramCs = """
         using Tessera.AspNetCore;
+        using Tessera.Sqlite;
 
         var builder = WebApplication.CreateBuilder(args);
-        builder.Services.AddTessera();                       // binds and validates the "Tessera" section
+        builder.Services.AddTessera()                        // binds and validates the "Tessera" section
+            .AddSqliteStore();                               // package Tessera.Sqlite (or Tessera.PostgreSql, Tessera.Redis)
         var app = builder.Build();
         app.UseTessera();
 
@@ -47,7 +49,6 @@ public sealed class ConsumptionTests(LocalFeed feed) : IClassFixture<LocalFeed>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["Tessera__Secrets__0"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
-            ["Tessera__Store__Provider"] = "Sqlite",
             ["Tessera__Store__ConnectionString"] = "Data Source=" + Path.Combine(app, "sessions.db"),
         };
         using var server = Processes.Start("dotnet", [Path.Combine(app, "out", "ConsumerApp.dll")], app, environment, out var log);
