@@ -246,9 +246,9 @@ public static class SessionJson
                 var valid = value.TryGetValue(out string? text) ? IsValidUtf16(text) : !(value.TryGetValue(out char c) && char.IsSurrogate(c));
                 return valid ? null : "has a string with a lone UTF-16 surrogate (JSON cannot carry it)";
             case JsonValueKind.Number:
-                return (value.TryGetValue(out double d) && !double.IsFinite(d)) || (value.TryGetValue(out float f) && !float.IsFinite(f))
-                    ? "has a number that is not finite (NaN or infinity has no JSON form)"
-                    : null;
+                // Parsed numbers are JSON text already (1e999 included); only a .NET double or float can be NaN or infinite.
+                var finite = value.TryGetValue(out JsonElement _) || (value.TryGetValue(out double d) ? double.IsFinite(d) : !(value.TryGetValue(out float f) && !float.IsFinite(f)));
+                return finite ? null : "has a number that is not finite (NaN or infinity has no JSON form)";
             case JsonValueKind.Object or JsonValueKind.Array:
                 // A JsonValue over a .NET object or a JsonElement: check the JSON it stands for.
                 var element = value.TryGetValue(out JsonElement e) ? e : JsonSerializer.SerializeToElement(value);
