@@ -17,8 +17,8 @@ public sealed class SealedCookieRoundTripPropertyTests
         ArbMap.Default.GeneratorFor<ulong>().Select(t => new DateTimeOffset((long)(t % (ulong)DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero));
 
     [Theory]
-    [InlineData(false, 300)]
-    [InlineData(true, 60)]
+    [InlineData(false, 1000)]
+    [InlineData(true, 200)]
     public void WriteThenRead_GeneratedSessions_RoundTrip(bool big, int cases)
     {
         var gen = from data in SessionJsonGen.Dictionary(big)

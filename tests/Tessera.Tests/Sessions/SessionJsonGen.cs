@@ -15,10 +15,10 @@ internal static class SessionJsonGen
 
     /// <summary>A string of valid UTF-16: pieces and random code points outside the surrogate range.</summary>
     public static readonly Gen<string> Text =
-        Gen.ArrayOf(Gen.OneOf(
-                Gen.Elements(Pieces),
-                Gen.Choose(0, 0x10FFFF - 0x800).Select(c => char.ConvertFromUtf32(c < 0xD800 ? c : c + 0x800))))
-            .Select(parts => string.Concat(parts.Take(12)));
+        from n in Gen.Choose(0, 12)
+        from parts in Gen.ArrayOf(
+            Gen.OneOf(Gen.Elements(Pieces), Gen.Choose(0, 0x10FFFF - 0x800).Select(c => char.ConvertFromUtf32(c < 0xD800 ? c : c + 0x800))), n)
+        select string.Concat(parts);
 
     /// <summary>Numbers at the edges of every .NET numeric type JSON can carry, and random finite doubles.</summary>
     public static readonly Gen<JsonNode> Number = Gen.OneOf(
@@ -59,19 +59,23 @@ internal static class SessionJsonGen
 
     /// <summary>A session dictionary: keys of any valid Unicode (the empty key included), values small or <see cref="Big"/>.</summary>
     public static Gen<JsonObject> Dictionary(bool big) =>
-        from keys in Gen.ArrayOf(Text)
-        from values in Gen.ArrayOf(big ? Gen.Frequency<JsonNode?>((3, Value), (1, Big)) : Value, keys.Length)
-        select Object(keys.Zip(values).Take(big ? 3 : 12));
+        from n in Gen.Choose(0, big ? 3 : 12)
+        from keys in Gen.ArrayOf(Text, n)
+        from values in Gen.ArrayOf(big ? Gen.Frequency<JsonNode?>((3, Value), (1, Big)) : Value, n)
+        select Object(keys.Zip(values));
 
     private static Gen<JsonNode?> ValueOf(int size) =>
         size <= 0
             ? Scalar
             : Gen.Frequency<JsonNode?>(
                 (3, Scalar),
-                (1, Gen.ArrayOf(ValueOf(size / 2)).Select(items => (JsonNode?)new JsonArray([.. items.Take(6)]))),
-                (1, from keys in Gen.ArrayOf(Text)
-                    from values in Gen.ArrayOf(ValueOf(size / 2), keys.Length)
-                    select (JsonNode?)Object(keys.Zip(values).Take(6))));
+                (1, from n in Gen.Choose(0, 6)
+                    from items in Gen.ArrayOf(ValueOf(size / 2), n)
+                    select (JsonNode?)new JsonArray([.. items])),
+                (1, from n in Gen.Choose(0, 6)
+                    from keys in Gen.ArrayOf(Text, n)
+                    from values in Gen.ArrayOf(ValueOf(size / 2), n)
+                    select (JsonNode?)Object(keys.Zip(values))));
 
     private static JsonObject Object(IEnumerable<(string Key, JsonNode? Value)> entries)
     {

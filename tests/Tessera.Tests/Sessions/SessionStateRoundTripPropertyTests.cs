@@ -30,8 +30,8 @@ public sealed class SessionStateRoundTripPropertyTests
             TimeSpan.TicksPerDay + (long)(t % (ulong)(DateTimeOffset.MaxValue.UtcTicks - (2 * TimeSpan.TicksPerDay))), TimeSpan.Zero));
 
     [Theory]
-    [InlineData(false, 200)]
-    [InlineData(true, 40)]
+    [InlineData(false, 1000)]
+    [InlineData(true, 150)]
     public void CommitThenLoad_GeneratedSessions_RoundTrip(bool big, int cases)
     {
         var gen = from data in SessionJsonGen.Dictionary(big)
