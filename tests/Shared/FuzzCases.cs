@@ -2,7 +2,7 @@ namespace Tessera.TestSupport;
 
 /// <summary>
 /// How many cases each fuzz test runs: <c>TESSERA_FUZZ_CASES</c> when set; else 20,000 when <c>CI=true</c> (a million
-/// takes about half an hour per decoder on a 2-core runner); else one million. Fuzz tests carry
+/// takes 15 to 27 minutes per decoder on a 2-core machine); else one million. Fuzz tests carry
 /// <c>[Trait("Category", "Fuzz")]</c>, so the big run alone is
 /// <c>TESSERA_FUZZ_CASES=1000000 ./test.sh --filter Category=Fuzz</c>.
 /// </summary>
