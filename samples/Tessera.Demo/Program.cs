@@ -157,6 +157,7 @@ app.MapGet("/ticket", async (HttpContext context) =>
 });
 
 // ---- JSON API (a contract for scripted checks: keep it stable) ----
+var deepJson = new System.Text.Json.JsonSerializerOptions { MaxDepth = Tessera.Cookies.JsonLimits.MaxDepth + 2 };
 app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
     await SignInAsync(context, Users(context), body.User, body.Password)
         ? Results.Ok(new JsonObject { ["user"] = body.User })
@@ -178,7 +179,9 @@ app.MapGet("/api/session", (HttpContext context) =>
         data[key] = value?.DeepClone();
     }
 
-    return Results.Json(new JsonObject { ["user"] = session.UserId, ["data"] = data });
+    // Session values nest up to JsonLimits.MaxDepth levels, beyond the serializer's default of 64; this body adds two.
+    var body = new JsonObject { ["user"] = session.UserId, ["data"] = data };
+    return Results.Text(body.ToJsonString(deepJson), "application/json");
 });
 
 app.MapPut("/api/session/data/{key}", async (HttpContext context, string key) =>
@@ -186,11 +189,17 @@ app.MapPut("/api/session/data/{key}", async (HttpContext context, string key) =>
     JsonNode? value;
     try
     {
-        value = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        value = await JsonNode.ParseAsync(context.Request.Body, documentOptions: new() { MaxDepth = Tessera.Cookies.JsonLimits.MaxDepth }, cancellationToken: context.RequestAborted);
     }
     catch (System.Text.Json.JsonException)
     {
         return Results.Json(new JsonObject { ["error"] = "the body must be a JSON value" }, statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    // Valid JSON can still be unstorable (a lone surrogate escape, a repeated name, too deep): refuse it here, with why.
+    if (Tessera.Sessions.SessionJson.FindProblem(key, value) is { } problem)
+    {
+        return Results.Json(new JsonObject { ["error"] = $"not stored: {problem}" }, statusCode: StatusCodes.Status400BadRequest);
     }
 
     context.GetTesseraSession().SetValue(key, value);

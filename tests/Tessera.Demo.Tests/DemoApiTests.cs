@@ -249,5 +249,45 @@ public sealed class DemoApiTests(DemoFixture fixture) : IClassFixture<DemoFixtur
     private Task<HttpResponseMessage> Login(CookieJar jar, string user, string password) =>
         jar.PostAsync(Client, "/api/login", CookieJar.Json($$"""{"user":"{{user}}","password":"{{password}}"}"""));
 
+    [Theory]
+    [InlineData("""{"\udc00":"\ud800x"}""", "surrogate")]
+    [InlineData("""["\udc00"]""", "surrogate")]
+    [InlineData("""{"a":1,"a":2}""", "same key")]
+    public async Task PutData_UnstorableJson_Returns400WithReasonAndSessionStillSaves(string body, string reason)
+    {
+        var jar = new CookieJar();
+        using var put = await jar.SendAsync(Client, HttpMethod.Put, "/api/session/data/bad", CookieJar.Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains(reason, (await Json(put))["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Nothing half-stored: the session works and the next good write is saved.
+        using var good = await jar.SendAsync(Client, HttpMethod.Put, "/api/session/data/good", CookieJar.Json("""["\ud83d\ude00"]"""));
+        Assert.Equal(HttpStatusCode.NoContent, good.StatusCode);
+        using var session = await jar.GetAsync(Client, "/api/session");
+        Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        var data = (await Json(session))["data"]!.AsObject();
+        Assert.False(data.ContainsKey("bad"));
+        Assert.Equal("😀", data["good"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PutData_DeepJson_StoredAtTheLimitAndRefusedOnePast()
+    {
+        var jar = new CookieJar();
+        static string Nest(int levels) => new string('[', levels) + new string(']', levels);
+        using var atLimit = await jar.SendAsync(Client, HttpMethod.Put, "/api/session/data/deep", CookieJar.Json(Nest(999)));
+        Assert.Equal(HttpStatusCode.NoContent, atLimit.StatusCode);
+        using var tooDeep = await jar.SendAsync(Client, HttpMethod.Put, "/api/session/data/deeper", CookieJar.Json(Nest(1000)));
+        Assert.Equal(HttpStatusCode.BadRequest, tooDeep.StatusCode);
+        Assert.Contains("deeper than 999 levels", (await Json(tooDeep))["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var session = await jar.GetAsync(Client, "/api/session");
+        var text = await session.Content.ReadAsStringAsync();
+        var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new System.Text.Json.JsonReaderOptions { MaxDepth = 1002 });
+        var data = System.Text.Json.Nodes.JsonNode.Parse(ref reader)!["data"]!.AsObject();
+        Assert.False(data.ContainsKey("deeper"));
+        Assert.Equal(Nest(999), data["deep"]!.ToJsonString());
+    }
+
     private static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Tessera.Cookies;
+using Tessera.Sessions;
 
 namespace Tessera.AspNetCore;
 
@@ -59,6 +60,7 @@ internal sealed class CookieRequestSession : RequestSession
     public override void SetValue(string key, JsonNode? value)
     {
         ThrowIfReserved(key);
+        SessionJson.ThrowIfNotStorable(key, value);
         _data[key] = value?.Parent is null ? value : value.DeepClone();
         _modified = true;
     }
@@ -84,6 +86,7 @@ internal sealed class CookieRequestSession : RequestSession
     public override Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        SessionJson.ThrowIfNotStorable(UserKey, userId);
         _data[UserKey] = userId;
         _data[CheckKey] = checkValue is null ? null : HashCheck(checkValue);
         _created = null; // a new session: the sealed cookie is fresh (new salt, new created time)

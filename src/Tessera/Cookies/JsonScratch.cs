@@ -10,7 +10,8 @@ namespace Tessera.Cookies;
 /// </summary>
 internal static class JsonScratch
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Deep enough for a session dictionary at the limit inside its payload envelope.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = JsonLimits.MaxDepth + 1 };
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;

@@ -48,8 +48,14 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     internal const int HeaderSize = 1 + KeyIdSize + SaltSize;
     internal const int TagSize = 16;
 
-    // Generous bound on what is decoded at all (chunked sessions included); larger input is Malformed, not work.
-    private const int MaxValueLength = 64 * 1024;
+    /// <summary>
+    /// The longest cookie value this format reads (chunked sessions joined) and so the longest it writes, whatever the
+    /// chunking: larger input is Malformed, not work, and <see cref="Write"/> refuses to emit it.
+    /// </summary>
+    public const int MaxValueLength = 64 * 1024;
+
+    // The payload document is one level deeper than the session dictionary it carries.
+    internal const int PayloadDepth = JsonLimits.MaxDepth + 1;
 
     private static readonly byte[] HkdfInfo = "tessera cookie v1"u8.ToArray();
     private static readonly byte[] KeyIdLabel = "tessera cookie key id"u8.ToArray();
@@ -208,11 +214,15 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     }
 
     /// <inheritdoc />
-    /// <exception cref="CookieTooLargeException">Over 4096 bytes of <c>name=value</c> while chunking is off.</exception>
+    /// <exception cref="CookieTooLargeException">
+    /// Over 4096 bytes of <c>name=value</c> while chunking is off, or a value over <see cref="MaxValueLength"/>.
+    /// </exception>
+    /// <exception cref="ArgumentException">A value the reader would refuse (see <see cref="SessionJson.FindProblem"/>).</exception>
     public string Write(string cookieName, CookieSessionPayload payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
         ArgumentNullException.ThrowIfNull(payload);
+        SessionJson.ThrowIfNotStorable(payload.Data);
         // Salt from the per-thread CSPRNG pool: one OS call per 4 KiB instead of one per cookie.
         Span<byte> salt = stackalloc byte[SaltSize];
         RandomPool.Fill(salt);
@@ -232,6 +242,11 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         if (!_options.EnableChunking && size > CookieChunker.BrowserLimit)
         {
             throw new CookieTooLargeException(size, CookieChunker.BrowserLimit, $"Sealed cookie '{cookieName}' (name=value, in bytes)");
+        }
+
+        if (value.Length > MaxValueLength)
+        {
+            throw new CookieTooLargeException(value.Length, MaxValueLength, $"Sealed cookie '{cookieName}' (value, chunks joined, in bytes)");
         }
 
         return value;
@@ -349,19 +364,23 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>
-    /// Reads <c>{"c": ms, "r": ms, "d": {...}}</c> in one pass; the dictionary becomes a <see cref="JsonObject"/> over
-    /// the parsed document, materialised lazily. The payload is authenticated and was written by this class, so the
-    /// lazy parse is enough: nothing hostile can be inside. (The peers' formats materialise every node to surface lone
-    /// surrogates and the like.)
+    /// Reads <c>{"c": ms, "r": ms, "d": {...}}</c>; the dictionary becomes a <see cref="JsonObject"/> over the parsed
+    /// document, materialised lazily. Authentic is not the same as well-formed (a leaked key, a bug): one allocation-free
+    /// scan first refuses whatever would throw on materialisation (lone surrogates, duplicate keys, bad UTF-8, depth).
     /// </summary>
     private static bool TryParsePayload(ReadOnlySpan<byte> json, out JsonObject data, out DateTimeOffset created, out DateTimeOffset renewed)
     {
         data = null!;
         created = renewed = default;
+        if (!SessionJson.IsReadable(json, PayloadDepth))
+        {
+            return false;
+        }
+
         JsonElement root;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonLimits.MaxDepth });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = PayloadDepth });
             // ParseValue copies the bytes (the pooled plaintext is wiped after this call) and rents nothing, so the
             // document needs no disposal; the JsonObject below keeps it alive.
             root = JsonElement.ParseValue(ref reader);

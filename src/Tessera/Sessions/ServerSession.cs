@@ -159,7 +159,11 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     }
 
     /// <summary>Sets a value (a JSON value; <see langword="null"/> stores JSON null) and marks the session modified.</summary>
-    /// <exception cref="ArgumentException">The node already belongs to another JSON tree: pass a clone.</exception>
+    /// <exception cref="ArgumentException">
+    /// The node already belongs to another JSON tree (pass a clone), or the key or value would not read back (a lone
+    /// UTF-16 surrogate, a non-finite number, deeper than <see cref="SessionJson.MaxValueDepth"/>): see
+    /// <see cref="SessionJson.FindProblem"/>.
+    /// </exception>
     public void Set(string key, JsonNode? value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -167,6 +171,8 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         {
             throw new ArgumentException("The JSON node already belongs to another object or array; pass value.DeepClone().", nameof(value));
         }
+
+        SessionJson.ThrowIfNotStorable(key, value);
 
         State.Values[key] = SessionValue.FromNode(value);
         _dirtyKeys.Add(key);

@@ -18,6 +18,13 @@ public enum SessionLoadVerdict
     /// <summary>A record exists but does not open with the cookie's data key (tampered or forged).</summary>
     Undecryptable,
 
+    /// <summary>
+    /// The record opens with the cookie's data key but its content is not a session this version reads (invalid
+    /// JSON, a lone surrogate, a duplicate key, a time outside the calendar...): a corrupted store or a bug, never the
+    /// writer of this library. Counted and logged like every other rejection.
+    /// </summary>
+    Corrupt,
+
     /// <summary>The sealed idle or absolute lifetime has passed, whatever the store or cookie said.</summary>
     Expired,
 

@@ -91,7 +91,7 @@ public sealed class SessionManager
         if (state is null)
         {
             cipher.Dispose();
-            return Reject(SessionLoadVerdict.Undecryptable, handle.Fingerprint, client);
+            return Reject(plaintext is null ? SessionLoadVerdict.Undecryptable : SessionLoadVerdict.Corrupt, handle.Fingerprint, client);
         }
 
         var now = _time.GetUtcNow();
@@ -229,6 +229,12 @@ public sealed class SessionManager
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentNullException.ThrowIfNull(checkValue);
+        SessionJson.ThrowIfNotStorable("(user id)", userId);
+        if (extras is not null)
+        {
+            SessionJson.ThrowIfNotStorable("(sign-in extras)", extras);
+        }
+
         session.State.UserId = userId;
         session.State.CheckHash = HashCheckValue(checkValue);
         session.State.Extras = (JsonObject?)extras?.DeepClone();
@@ -527,10 +533,14 @@ public sealed class SessionManager
         var lifetime = state.Lifetime ?? _options.AbsoluteLifetime;
         var accessed = DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs);
         var created = DateTimeOffset.FromUnixTimeMilliseconds(state.CreatedMs);
-        var idleEnd = accessed + idle;
-        var absoluteEnd = created + lifetime;
+        var idleEnd = AddSaturating(accessed, idle);
+        var absoluteEnd = AddSaturating(created, lifetime);
         return idleEnd < absoluteEnd ? idleEnd : absoluteEnd;
     }
+
+    // A lifetime that runs past the calendar's end means "until the end": DateTimeOffset.MaxValue, never an overflow.
+    private static DateTimeOffset AddSaturating(DateTimeOffset time, TimeSpan span) =>
+        span >= DateTimeOffset.MaxValue - time ? DateTimeOffset.MaxValue : time + span;
 
     private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version)
     {

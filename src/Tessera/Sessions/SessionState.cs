@@ -1,16 +1,22 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tessera.Cookies;
 
 namespace Tessera.Sessions;
 
 /// <summary>
 /// The plaintext of a sealed session: a JSON object
 /// <c>{"v":1,"c":created ms,"a":last access ms,"i":idle s?,"l":lifetime s?,"u":user?,"k":check hash?,"x":extras?,"ip":bound ip?,"d":{values}}</c>.
+/// Lifetimes are exact decimal seconds (to the tick); the dictionary and the extras nest at most
+/// <see cref="JsonLimits.MaxDepth"/> levels each. <see cref="Parse"/> refuses (null) anything else, whatever its origin.
 /// </summary>
 internal sealed class SessionState
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    // The document is one level deeper than the session dictionary it carries.
+    private const int DocumentDepth = JsonLimits.MaxDepth + 1;
+    private const int CheckHashLength = 32;
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, MaxDepth = DocumentDepth };
 
     // One writer and buffer per thread, reused across saves (zeroed after each: it held session plaintext).
     [ThreadStatic]
@@ -37,8 +43,11 @@ internal sealed class SessionState
 
     public Dictionary<string, SessionValue> Values { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The plaintext to seal.</summary>
+    /// <exception cref="ArgumentException">A value (or the sign-in extras) was mutated in place into something JSON cannot read back.</exception>
     public byte[] Serialize(int sizeHint = 256)
     {
+        ThrowIfNotStorable();
         var buffer = t_buffer ?? new ArrayBufferWriter<byte>(Math.Max(sizeHint, 512));
         t_buffer = null; // a nested use on this thread gets its own pair
         var writer = t_writer ?? new Utf8JsonWriter(buffer, WriterOptions);
@@ -52,12 +61,12 @@ internal sealed class SessionState
             writer.WriteNumber("a"u8, AccessedMs);
             if (IdleTimeout is { } idle)
             {
-                writer.WriteNumber("i"u8, idle.TotalSeconds);
+                writer.WriteNumber("i"u8, ToSeconds(idle));
             }
 
             if (Lifetime is { } lifetime)
             {
-                writer.WriteNumber("l"u8, lifetime.TotalSeconds);
+                writer.WriteNumber("l"u8, ToSeconds(lifetime));
             }
 
             if (UserId is not null)
@@ -100,20 +109,30 @@ internal sealed class SessionState
         }
     }
 
-    /// <summary>Parses a plaintext; null when it is not a session object of this version. Values stay raw slices of <paramref name="json"/>.</summary>
+    /// <summary>
+    /// Parses a plaintext; null when it is not a session object of this version or would fail later (see
+    /// <see cref="SessionJson.IsReadable"/>, times outside <see cref="DateTimeOffset"/>, lifetimes that are not
+    /// positive <see cref="TimeSpan"/>s, a check hash that is not 32 bytes of base64). Values stay raw slices of
+    /// <paramref name="json"/>, already validated, so materialising one later cannot throw.
+    /// </summary>
     public static SessionState? Parse(byte[] json)
     {
+        if (!SessionJson.IsReadable(json, DocumentDepth))
+        {
+            return null;
+        }
+
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = DocumentDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
             }
 
             var state = new SessionState();
-            bool sawVersion = false, sawCreated = false, sawAccessed = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            bool sawVersion = false, sawCreated = false, sawAccessed = false, valid = true;
+            while (valid && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("d"u8))
                 {
@@ -143,24 +162,29 @@ internal sealed class SessionState
                         sawVersion = reader.GetInt32() == 1;
                         break;
                     case "c":
-                        state.CreatedMs = reader.GetInt64();
+                        valid = TryGetTime(ref reader, out var created);
+                        state.CreatedMs = created;
                         sawCreated = true;
                         break;
                     case "a":
-                        state.AccessedMs = reader.GetInt64();
+                        valid = TryGetTime(ref reader, out var accessed);
+                        state.AccessedMs = accessed;
                         sawAccessed = true;
                         break;
                     case "i":
-                        state.IdleTimeout = TimeSpan.FromSeconds(reader.GetDouble());
+                        valid = TryGetLifetime(ref reader, out var idle);
+                        state.IdleTimeout = idle;
                         break;
                     case "l":
-                        state.Lifetime = TimeSpan.FromSeconds(reader.GetDouble());
+                        valid = TryGetLifetime(ref reader, out var lifetime);
+                        state.Lifetime = lifetime;
                         break;
                     case "u":
                         state.UserId = reader.GetString();
                         break;
                     case "k":
                         state.CheckHash = reader.GetString();
+                        valid = state.CheckHash is null || IsCheckHash(state.CheckHash);
                         break;
                     case "ip":
                         state.BoundIp = reader.GetString();
@@ -168,7 +192,7 @@ internal sealed class SessionState
                     case "x":
                         var start = (int)reader.TokenStartIndex;
                         reader.Skip();
-                        state.Extras = JsonNode.Parse(json.AsSpan(start, (int)reader.BytesConsumed - start)) as JsonObject;
+                        state.Extras = SessionJson.ParseValidated(json.AsSpan(start, (int)reader.BytesConsumed - start)) as JsonObject;
                         break;
                     default:
                         reader.Skip();
@@ -176,11 +200,53 @@ internal sealed class SessionState
                 }
             }
 
-            return sawVersion && sawCreated && sawAccessed ? state : null;
+            return valid && sawVersion && sawCreated && sawAccessed ? state : null;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            return null;
+            return null; // a field of the wrong JSON type
         }
+    }
+
+    /// <summary>Checks what may have changed in place since it was set or loaded: values handed out, and the extras.</summary>
+    private void ThrowIfNotStorable()
+    {
+        foreach (var (key, value) in Values)
+        {
+            if (value.IsMaterialized)
+            {
+                SessionJson.ThrowIfNotStorable(key, value.Node);
+            }
+        }
+
+        if (Extras is not null)
+        {
+            SessionJson.ThrowIfNotStorable("(sign-in extras)", Extras);
+        }
+    }
+
+    // TimeSpan ticks are 10^-7 s: a decimal holds any of them exactly (a double loses ticks past about 28 years).
+    private static decimal ToSeconds(TimeSpan span) => (decimal)span.Ticks / TimeSpan.TicksPerSecond;
+
+    private static bool TryGetLifetime(ref Utf8JsonReader reader, out TimeSpan? lifetime)
+    {
+        lifetime = null;
+        if (!reader.TryGetDecimal(out var seconds) || seconds <= 0 || seconds > ToSeconds(TimeSpan.MaxValue))
+        {
+            return false;
+        }
+
+        lifetime = TimeSpan.FromTicks((long)decimal.Round(seconds * TimeSpan.TicksPerSecond));
+        return lifetime > TimeSpan.Zero;
+    }
+
+    private static bool TryGetTime(ref Utf8JsonReader reader, out long unixMs) =>
+        reader.TryGetInt64(out unixMs) &&
+        unixMs >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && unixMs <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    private static bool IsCheckHash(string value)
+    {
+        Span<byte> hash = stackalloc byte[CheckHashLength + 3];
+        return Convert.TryFromBase64String(value, hash, out var written) && written == CheckHashLength;
     }
 }

@@ -33,7 +33,7 @@ internal sealed class SessionValue
         {
             if (!IsMaterialized)
             {
-                _node = JsonNode.Parse(_raw.Span);
+                _node = SessionJson.ParseValidated(_raw.Span); // validated when loaded: cannot throw
                 IsMaterialized = true;
             }
 
