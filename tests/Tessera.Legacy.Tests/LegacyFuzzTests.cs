@@ -8,7 +8,7 @@ namespace Tessera.Legacy.Tests;
 /// <summary>
 /// Correctly signed (and encrypted) garbage: the signature or tag is right, the contents are not. Each decoder must
 /// answer with a verdict for every case, never an exception, and the verdict must be the one the contents call for.
-/// <see cref="LegacyFuzzCases.Count"/> cases per format.
+/// <see cref="FuzzCases.Count"/> cases per format.
 /// </summary>
 [Trait("Category", FuzzCases.Trait)]
 public sealed class LegacyFuzzTests
@@ -144,7 +144,7 @@ public sealed class LegacyFuzzTests
 
     private static void Run(string kind, Func<Random, int, (Func<CookieReadResult> Read, CookieRejection[] Expected)> next)
     {
-        var count = LegacyFuzzCases.Count;
+        var count = FuzzCases.Count;
         var reasons = new Dictionary<CookieRejection, int>();
         var random = new Random(20261201);
         for (var i = 0; i < count; i++)
