@@ -14,14 +14,8 @@ namespace Tessera.Legacy;
 /// </summary>
 internal static class PythonJson
 {
-    /// <summary>
-    /// The deepest session data the legacy writers emit (the session's own dictionary is level 1). The real Beaker
-    /// 1.11 on Python 3.11 reads 988 levels and writes 989 when called from a shallow stack (measured through
-    /// shared/peers/pycookies/make.py); Python's json module shares the interpreter's 1000-frame recursion limit with
-    /// the web application's own call stack, so a peer inside a WSGI app reads less. 900 leaves that room; the readers
-    /// accept up to <see cref="JsonLimits.MaxDepth"/>, so they read whatever a peer writes.
-    /// </summary>
-    public const int MaxDepth = 900;
+    /// <summary>The deepest session data the legacy writers emit: <see cref="JsonLimits.PythonPeerWriteDepth"/>.</summary>
+    public const int MaxDepth = JsonLimits.PythonPeerWriteDepth;
 
     /// <summary>Python's <c>json.dumps</c> text of <paramref name="node"/>.</summary>
     /// <param name="node">The JSON to write.</param>

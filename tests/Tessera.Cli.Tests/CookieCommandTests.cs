@@ -334,10 +334,10 @@ public sealed class CookieCommandTests
     }
 
     [Fact]
-    public void SealOpen_DataAtDepthLimit_RoundTrips()
+    public void SealOpen_DataAtPythonPeerDepthLimit_RoundTrips()
     {
         string[] keys = ["--format", "beaker", "--validate-key", "validate-key-one"];
-        var data = Nested(JsonLimits.MaxDepth);
+        var data = Nested(JsonLimits.PythonPeerWriteDepth);
 
         var json = Open(0, [.. keys, "--value", Seal([.. keys, "--data", data, "--now", "1700000000"]), "--now", "1700000001"]);
 
