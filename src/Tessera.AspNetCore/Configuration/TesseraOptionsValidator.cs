@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tessera.Keys;
 
@@ -7,7 +8,7 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// Checks <see cref="TesseraOptions"/> at start-up; every failure says which configuration key to set and how.
 /// </summary>
-internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
+internal sealed class TesseraOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<TesseraOptions>
 {
     /// <summary>The shortest accepted secret, in bytes.</summary>
     public const int MinimumSecretLength = 32;
@@ -102,6 +103,11 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         }
 
         ValidateLegacy(options.Legacy, options.CookieName, failures);
+        if (configuration is not null)
+        {
+            DurationConfigurationCheck.Check(configuration.GetSection(TesseraOptions.SectionName), typeof(TesseraOptions), failures);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
