@@ -83,6 +83,8 @@ public sealed class DemoServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Without a timeout, WaitForExit also waits until the redirected output has been read to its end.
+                process.WaitForExit();
                 throw new InvalidOperationException($"The demo exited with {process.ExitCode}: {server.Output}");
             }
 
