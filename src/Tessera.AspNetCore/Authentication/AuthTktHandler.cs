@@ -92,7 +92,7 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
         ArgumentNullException.ThrowIfNull(user);
         var userId = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name
             ?? throw new InvalidOperationException("The principal to sign in has no NameIdentifier or Name claim: add one with the user id.");
-        if (IsUnboundIPv6Client())
+        if (IsIPv6ClientWhileBinding())
         {
             if (Options.IPv6Policy == AuthTktIPv6Policy.RefuseSignIn)
             {
@@ -167,10 +167,10 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
             return ip.MapToIPv4();
         }
 
-        return IsUnboundIPv6Client() && Options.IPv6Policy == AuthTktIPv6Policy.IssueUnbound ? IPAddress.Any : ip;
+        return IsIPv6ClientWhileBinding() && Options.IPv6Policy == AuthTktIPv6Policy.IssueUnbound ? IPAddress.Any : ip;
     }
 
-    private bool IsUnboundIPv6Client() =>
+    private bool IsIPv6ClientWhileBinding() =>
         !Options.IgnoreIp && Context.Connection.RemoteIpAddress is { AddressFamily: AddressFamily.InterNetworkV6, IsIPv4MappedToIPv6: false };
 
     private bool HasOurCookie(string header) =>
@@ -180,7 +180,7 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
 
     private sealed class TicketPair(TicketIssuer issuer, TicketValidator validator)
     {
-        /// <summary>1 once the unbound-ticket warning for IPv6 clients was logged (once per options, i.e. per process).</summary>
+        /// <summary>1 once the unbound-ticket warning for IPv6 clients was logged: once per scheme and process (options reloads aside).</summary>
         public int IPv6Logged;
 
         public TicketIssuer Issuer { get; } = issuer;
