@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 
@@ -16,8 +17,12 @@ public sealed class TicketIssuer
     // Control characters (NUL, CR, LF, ...) would be cut (NUL) or split a header when Apache hands the field on as
     // REMOTE_USER / REMOTE_USER_DATA; '!' separates the fields. The user id also refuses ';', which ends a cookie value
     // or header parameter wherever the user id is written unencoded. User data keeps ';' (Apache::AuthTkt issues it, vector md5-08).
-    private static readonly byte[] ForbiddenInUserData = [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), 0x7F, (byte)'!'];
-    private static readonly byte[] ForbiddenInUserId = [.. ForbiddenInUserData, (byte)';'];
+    private static readonly byte[] ControlAndBang = [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), 0x7F, (byte)'!'];
+    private static readonly SearchValues<byte> ForbiddenInUserData = SearchValues.Create(ControlAndBang);
+    private static readonly SearchValues<byte> ForbiddenInUserId = SearchValues.Create([.. ControlAndBang, (byte)';']);
+
+    // ',' joins tokens and '!' separates fields; Apache::AuthTkt also refuses whitespace.
+    private static readonly SearchValues<byte> ForbiddenInToken = SearchValues.Create("!,\0 \t\r\n\v\f"u8);
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -93,8 +98,7 @@ public sealed class TicketIssuer
                 throw FieldError(nameof(AuthTicket.Tokens), "A token is empty.");
             }
 
-            // ',' joins tokens and '!' separates fields; Apache::AuthTkt also refuses whitespace.
-            Refuse(bytes, "!,\0 \t\r\n\v\f"u8, nameof(AuthTicket.Tokens));
+            Refuse(bytes, ForbiddenInToken, nameof(AuthTicket.Tokens));
             if (joined.Count > 0)
             {
                 joined.Add((byte)',');
@@ -126,7 +130,7 @@ public sealed class TicketIssuer
         }
     }
 
-    private static void Refuse(ReadOnlySpan<byte> value, ReadOnlySpan<byte> forbidden, string field)
+    private static void Refuse(ReadOnlySpan<byte> value, SearchValues<byte> forbidden, string field)
     {
         var at = value.IndexOfAny(forbidden);
         if (at >= 0)
