@@ -8,6 +8,7 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// Checks <see cref="TesseraOptions"/> at start-up; every failure says which configuration key to set and how.
 /// </summary>
+/// <param name="configuration">The application's configuration, whose raw strings show a duration written as a bare number; absent, that check is skipped.</param>
 internal sealed class TesseraOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<TesseraOptions>
 {
     /// <summary>The shortest accepted secret, in bytes.</summary>
