@@ -24,7 +24,7 @@ builder.Services.AddTessera()
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
 builder.Services.AddAntiforgery();
 builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
-    .AddAuthTkt(options => builder.Configuration.GetSection("AuthTkt").Bind(options));
+    .AddAuthTkt(builder.Configuration.GetSection("AuthTkt"));
 builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme).PostConfigure<TesseraKeyring>((options, keyring) =>
 {
     if (options.Secrets.Count == 0)
@@ -60,7 +60,16 @@ app.MapGet("/", (HttpContext context, IAntiforgery af, string? msg, string? err)
     Html(Pages.Home(context, af, context.GetTesseraSession(), msg ?? err, err is not null)));
 
 app.MapPost("/login", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? user, [Microsoft.AspNetCore.Mvc.FromForm] string? password) =>
-    await SignInAsync(context, Users(context), user, password) ? Results.Redirect("/?msg=Signed+in") : Results.Redirect("/?err=Wrong+user+or+password"));
+{
+    try
+    {
+        return await SignInAsync(context, Users(context), user, password) ? Results.Redirect("/?msg=Signed+in") : Results.Redirect("/?err=Wrong+user+or+password");
+    }
+    catch (AuthTktSignInRefusedException)
+    {
+        return Results.Redirect("/?err=Sign-in+over+IPv6+is+refused+here");
+    }
+});
 
 app.MapPost("/logout", async (HttpContext context) =>
 {
@@ -159,9 +168,19 @@ app.MapGet("/ticket", async (HttpContext context) =>
 // ---- JSON API (a contract for scripted checks: keep it stable) ----
 var deepJson = new System.Text.Json.JsonSerializerOptions { MaxDepth = Tessera.Cookies.JsonLimits.MaxDepth + 2 };
 app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
-    await SignInAsync(context, Users(context), body.User, body.Password)
-        ? Results.Ok(new JsonObject { ["user"] = body.User })
-        : Results.Json(new JsonObject { ["error"] = "wrong user or password" }, statusCode: StatusCodes.Status401Unauthorized));
+{
+    try
+    {
+        return await SignInAsync(context, Users(context), body.User, body.Password)
+            ? Results.Ok(new JsonObject { ["user"] = body.User })
+            : Results.Json(new JsonObject { ["error"] = "wrong user or password" }, statusCode: StatusCodes.Status401Unauthorized);
+    }
+    catch (AuthTktSignInRefusedException)
+    {
+        // AuthTkt:IPv6Policy = RefuseSignIn and the client is IPv6: nothing was signed in.
+        return Results.Json(new JsonObject { ["error"] = "sign-in over IPv6 is refused (AuthTkt:IPv6Policy)" }, statusCode: StatusCodes.Status403Forbidden);
+    }
+});
 
 app.MapPost("/api/logout", async (HttpContext context) =>
 {
@@ -260,9 +279,11 @@ static async Task<bool> SignInAsync(HttpContext context, DemoUsers users, string
         return false;
     }
 
-    await context.GetTesseraSession().SignInAsync(user!, users.CheckValue(user!), context.RequestAborted);
+    // The ticket first: it only writes a header, and a refused ticket (AuthTktSignInRefusedException) then leaves no
+    // signed-in session record behind. An exception in the session step discards the unsent headers with the 500.
     var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user!), new Claim(ClaimTypes.Role, "demo")], AuthTktDefaults.AuthenticationScheme);
     await context.SignInAsync(AuthTktDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+    await context.GetTesseraSession().SignInAsync(user!, users.CheckValue(user!), context.RequestAborted);
     return true;
 }
 

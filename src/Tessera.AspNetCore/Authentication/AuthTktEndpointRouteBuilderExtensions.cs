@@ -10,7 +10,8 @@ namespace Tessera.AspNetCore;
 
 /// <summary>
 /// plone.session's ticket upkeep, the ASP.NET way: a refresh endpoint that re-issues the ticket when due and paces
-/// browsers with <c>Cache-Control: max-age</c> (plus a tiny script that polls it while the user is active), and a
+/// browsers with <c>Cache-Control: private, max-age</c> while it has nothing new (plus a tiny script that polls it
+/// while the user is active), and a
 /// removal endpoint that clears the ticket (so one sign-out page can clear the login on several domains, e.g. with
 /// an <c>&lt;img src="https://other.example/_authtkt/remove"&gt;</c> per domain).
 /// </summary>
@@ -24,9 +25,12 @@ public static class AuthTktEndpointRouteBuilderExtensions
         """;
 
     /// <summary>
-    /// Maps <c>GET {pattern}</c>: 204 when the ticket is valid (re-issued in a Set-Cookie when due), 401 otherwise; the
-    /// answer carries <c>Cache-Control: private, max-age=</c><see cref="AuthTktOptions.RefreshInterval"/>. Also maps
-    /// <c>GET {pattern}.js</c>, a script that calls it at that pace while the user is active (for short timeouts).
+    /// Maps <c>GET {pattern}</c>: 204 when the ticket is valid, 401 otherwise. A 204 that re-issues the ticket (a
+    /// Set-Cookie) carries <c>Cache-Control: no-cache, no-store</c>, as every response that sets a ticket cookie: a cached
+    /// copy would replay an old Set-Cookie or, in a shared cache, hand the ticket to someone else. A 204 with nothing new
+    /// carries <c>Cache-Control: private, max-age=</c><see cref="AuthTktOptions.RefreshInterval"/>, which paces the
+    /// browser and which no shared cache may store. Also maps <c>GET {pattern}.js</c>, a script that calls it at that
+    /// pace while the user is active (for short timeouts).
     /// </summary>
     /// <returns>The route builder, for chaining.</returns>
     public static IEndpointRouteBuilder MapAuthTktRefresh(this IEndpointRouteBuilder endpoints, string pattern = AuthTktDefaults.RefreshPath, string scheme = AuthTktDefaults.AuthenticationScheme)
@@ -38,11 +42,16 @@ public static class AuthTktEndpointRouteBuilderExtensions
             var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                context.Response.Headers.CacheControl = "no-store";
+                AuthTktHandler.DisableCaching(context.Response);
                 return Results.Unauthorized();
             }
 
-            context.Response.Headers.CacheControl = "private, max-age=" + ((long)options.EffectiveRefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            // A re-issued ticket already made the answer uncacheable; only an answer without a Set-Cookie paces the browser.
+            if (!context.Items.ContainsKey(AuthTktHandler.RefreshedKey))
+            {
+                context.Response.Headers.CacheControl = "private, max-age=" + ((long)options.EffectiveRefreshInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            }
+
             return Results.NoContent();
         });
         endpoints.MapGet(pattern + ".js", (HttpContext context) =>
@@ -55,7 +64,7 @@ public static class AuthTktEndpointRouteBuilderExtensions
         return endpoints;
     }
 
-    /// <summary>Maps <c>GET</c> and <c>POST {pattern}</c>: clears the ticket cookie and answers 204 (never cached).</summary>
+    /// <summary>Maps <c>GET</c> and <c>POST {pattern}</c>: clears the ticket cookie and answers 204 (<c>Cache-Control: no-cache, no-store</c>).</summary>
     /// <returns>The route builder, for chaining.</returns>
     public static IEndpointRouteBuilder MapAuthTktRemoval(this IEndpointRouteBuilder endpoints, string pattern = AuthTktDefaults.RemovalPath, string scheme = AuthTktDefaults.AuthenticationScheme)
     {
@@ -63,7 +72,6 @@ public static class AuthTktEndpointRouteBuilderExtensions
         endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], async (HttpContext context) =>
         {
             await context.SignOutAsync(scheme).ConfigureAwait(false);
-            context.Response.Headers.CacheControl = "no-store";
             return Results.NoContent();
         }).DisableAntiforgery();
         return endpoints;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
@@ -45,7 +46,7 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var verdict = Pair.Validator.ValidateCookieHeader(header, ClientIp(Context));
+        var verdict = Pair.Validator.ValidateCookieHeader(header, TicketAddress());
         if (!verdict.IsValid)
         {
             var reason = verdict.Reason.ToString();
@@ -57,6 +58,7 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
         if (verdict.RefreshCookieValue is { } refreshed && !Response.HasStarted)
         {
             CookieHeader.Append(Response, Options.CookieName, refreshed, Cookie, maxAge: null);
+            DisableCaching(Response);
             TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "refresh"));
             Log.TicketRefreshed(Logger);
             Context.Items[RefreshedKey] = true;
@@ -90,16 +92,33 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
         ArgumentNullException.ThrowIfNull(user);
         var userId = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name
             ?? throw new InvalidOperationException("The principal to sign in has no NameIdentifier or Name claim: add one with the user id.");
+        if (IsIPv6ClientWhileBinding())
+        {
+            if (Options.IPv6Policy == AuthTktIPv6Policy.RefuseSignIn)
+            {
+                AuthTktLog.IPv6SignInRefused(Logger);
+                throw new AuthTktSignInRefusedException(
+                    "auth_tkt sign-in refused: the client connected over IPv6, which an auth_tkt ticket cannot be bound to, and AuthTkt:IPv6Policy is RefuseSignIn. "
+                    + "Nothing was issued; sign the user in over IPv4, or set AuthTkt:IPv6Policy to IssueUnbound or AuthTkt:IgnoreIp to true.");
+            }
+
+            if (Interlocked.Exchange(ref Pair.IPv6Logged, 1) == 0)
+            {
+                AuthTktLog.UnboundTicketForIPv6(Logger);
+            }
+        }
+
         var ticket = new AuthTicket
         {
             UserId = userId,
             Tokens = [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)],
             UserData = user.FindFirst(AuthTktDefaults.UserDataClaimType)?.Value ?? string.Empty,
-            ClientIp = ClientIp(Context),
+            ClientIp = TicketAddress(),
         };
         var value = Pair.Issuer.IssueCookieValue(ticket);
         TimeSpan? maxAge = properties?.IsPersistent == true && Options.Timeout > TimeSpan.Zero ? Options.Timeout : null;
         CookieHeader.Append(Response, Options.CookieName, value, Cookie, maxAge);
+        DisableCaching(Response);
         TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "sign-in"));
         return Task.CompletedTask;
     }
@@ -108,6 +127,7 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
     protected override Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
         CookieHeader.Delete(Response, Options.CookieName, Cookie);
+        DisableCaching(Response);
         return Task.CompletedTask;
     }
 
@@ -127,16 +147,44 @@ public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
     /// <summary>The key under <see cref="HttpContext.Items"/> set when this request's ticket was re-issued.</summary>
     internal const string RefreshedKey = "Tessera.AuthTkt.Refreshed";
 
-    internal static IPAddress? ClientIp(HttpContext context)
+    /// <summary>
+    /// Marks a response that sets or clears a ticket cookie as never cacheable (as ASP.NET's session does): a shared
+    /// cache must not hand one user's ticket to another, nor a browser replay a stale Set-Cookie.
+    /// </summary>
+    internal static void DisableCaching(HttpResponse response)
     {
-        var ip = context.Connection.RemoteIpAddress;
-        return ip is { IsIPv4MappedToIPv6: true } ? ip.MapToIPv4() : ip;
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.Pragma = "no-cache";
     }
+
+    // The address the ticket binds: an IPv4-mapped client as its IPv4; an IPv6 client under IssueUnbound as 0.0.0.0
+    // (the unbound ticket); under RefuseSignIn the IPv6 address itself, which the validator rejects as UnsupportedClientIp.
+    private IPAddress? TicketAddress()
+    {
+        var ip = Context.Connection.RemoteIpAddress;
+        if (ip is { IsIPv4MappedToIPv6: true })
+        {
+            return ip.MapToIPv4();
+        }
+
+        return IsIPv6ClientWhileBinding() && Options.IPv6Policy == AuthTktIPv6Policy.IssueUnbound ? IPAddress.Any : ip;
+    }
+
+    private bool IsIPv6ClientWhileBinding() =>
+        !Options.IgnoreIp && Context.Connection.RemoteIpAddress is { AddressFamily: AddressFamily.InterNetworkV6, IsIPv4MappedToIPv6: false };
 
     private bool HasOurCookie(string header) =>
         header.StartsWith(Options.CookieName + "=", StringComparison.Ordinal)
         || header.Contains(" " + Options.CookieName + "=", StringComparison.Ordinal)
         || header.Contains(";" + Options.CookieName + "=", StringComparison.Ordinal);
 
-    private sealed record TicketPair(TicketIssuer Issuer, TicketValidator Validator);
+    private sealed class TicketPair(TicketIssuer issuer, TicketValidator validator)
+    {
+        /// <summary>1 once the unbound-ticket warning for IPv6 clients was logged: once per scheme and process (options reloads aside).</summary>
+        public int IPv6Logged;
+
+        public TicketIssuer Issuer { get; } = issuer;
+
+        public TicketValidator Validator { get; } = validator;
+    }
 }

@@ -33,6 +33,10 @@ public sealed class AuthTktOptions : AuthenticationSchemeOptions
     /// <value>The default is <see langword="false"/>: bound, as Apache's default. Behind a proxy, set it (or forward the client address).</value>
     public bool IgnoreIp { get; set; }
 
+    /// <summary>What to do for an IPv6 client while <see cref="IgnoreIp"/> is <see langword="false"/> (the format binds only IPv4).</summary>
+    /// <value>The default is <see cref="AuthTktIPv6Policy.IssueUnbound"/>: an unbound ticket, logged once per process.</value>
+    public AuthTktIPv6Policy IPv6Policy { get; set; } = AuthTktIPv6Policy.IssueUnbound;
+
     /// <summary>Tokens of which a ticket needs one (<c>TKTAuthToken</c>).</summary>
     /// <value>The default is none.</value>
     public IList<string> RequiredTokens { get; } = [];
@@ -88,28 +92,56 @@ public sealed class AuthTktOptions : AuthenticationSchemeOptions
         CookieName = CookieName,
     };
 
-    /// <inheritdoc />
-    public override void Validate()
+    /// <summary>
+    /// Every setting that cannot work, each message naming the configuration key and what to write; reported together at
+    /// start-up as an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> by the scheme's validator.
+    /// </summary>
+    internal List<string> Failures()
     {
-        base.Validate();
+        var failures = new List<string>();
         if (Secrets.Count == 0)
         {
-            throw new InvalidOperationException("AuthTktOptions.Secrets is empty: set the shared auth_tkt secret (Apache's TKTAuthSecret), e.g. AuthTkt:Secrets:0.");
+            failures.Add("AuthTktOptions.Secrets is empty: set the shared auth_tkt secret (Apache's TKTAuthSecret), e.g. AuthTkt:Secrets:0.");
         }
 
         if (Secrets.Any(s => System.Text.Encoding.UTF8.GetByteCount(s) < TicketOptions.MinimumSecretLength))
         {
-            throw new InvalidOperationException($"An auth_tkt secret is shorter than {TicketOptions.MinimumSecretLength} bytes: use a long random secret (the same on Apache).");
+            failures.Add($"An auth_tkt secret is shorter than {TicketOptions.MinimumSecretLength} bytes: use a long random secret (the same on Apache).");
         }
 
         if (Timeout < TimeSpan.Zero || RefreshFraction is < 0 or > 1)
         {
-            throw new InvalidOperationException("AuthTktOptions: Timeout must be zero (never) or positive and RefreshFraction between 0 and 1.");
+            failures.Add("AuthTktOptions: Timeout must be zero (never) or positive and RefreshFraction between 0 and 1.");
         }
 
         if (string.IsNullOrEmpty(CookieName) || !CookieHeader.IsCookieValue(CookieName) || CookieName.Contains('=', StringComparison.Ordinal))
         {
-            throw new InvalidOperationException("AuthTktOptions.CookieName must be a cookie name such as 'auth_tkt'.");
+            failures.Add("AuthTktOptions.CookieName must be a cookie name such as 'auth_tkt'.");
         }
+
+        // Both are written into the Set-Cookie header as they are: a ';' would add attributes of the writer's choosing.
+        if (CookieDomain is { } domain && (domain.Length == 0 || domain.Any(IsForbiddenInAttribute)))
+        {
+            failures.Add($"AuthTkt:CookieDomain '{Printable(domain)}' must be a host name such as 'example.com' or '.example.com' "
+                + "(no ';', ',', spaces or control characters), or be left unset for a host-only cookie.");
+        }
+
+        if (string.IsNullOrEmpty(CookiePath) || CookiePath[0] != '/' || CookiePath.Any(IsForbiddenInAttribute))
+        {
+            failures.Add($"AuthTkt:CookiePath '{Printable(CookiePath ?? string.Empty)}' must start with '/' and contain no ';', ',', spaces or control characters (e.g. '/').");
+        }
+
+        if (!Enum.IsDefined(IPv6Policy))
+        {
+            failures.Add("AuthTkt:IPv6Policy must be IssueUnbound or RefuseSignIn.");
+        }
+
+        return failures;
     }
+
+    private static bool IsForbiddenInAttribute(char c) => c is ';' or ',' or ' ' || char.IsControl(c);
+
+    // Control characters shown escaped, so the message itself stays one clean line.
+    private static string Printable(string value) =>
+        string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tessera.Keys;
 
@@ -7,7 +8,8 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// Checks <see cref="TesseraOptions"/> at start-up; every failure says which configuration key to set and how.
 /// </summary>
-internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
+/// <param name="configuration">The application's configuration, whose raw strings show a duration written as a bare number; absent, that check is skipped.</param>
+internal sealed class TesseraOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<TesseraOptions>
 {
     /// <summary>The shortest accepted secret, in bytes.</summary>
     public const int MinimumSecretLength = 32;
@@ -94,6 +96,11 @@ internal sealed class TesseraOptionsValidator : IValidateOptions<TesseraOptions>
         if (!Enum.IsDefined(options.Mode))
         {
             failures.Add("Tessera:Mode must be Server or Cookie.");
+        }
+
+        if (configuration is not null)
+        {
+            DurationConfigurationCheck.Check(configuration.GetSection(TesseraOptions.SectionName), typeof(TesseraOptions), failures);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

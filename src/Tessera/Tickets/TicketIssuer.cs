@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 
@@ -12,6 +13,16 @@ public sealed class TicketIssuer
 {
     /// <summary>Longest cookie value issued: browsers keep at most 4096 bytes per cookie, name and attributes included.</summary>
     public const int MaxCookieValueLength = 4000;
+
+    // Control characters (NUL, CR, LF, ...) would be cut (NUL) or split a header when Apache hands the field on as
+    // REMOTE_USER / REMOTE_USER_DATA; '!' separates the fields. The user id also refuses ';', which ends a cookie value
+    // or header parameter wherever the user id is written unencoded. User data keeps ';' (Apache::AuthTkt issues it, vector md5-08).
+    private static readonly byte[] ControlAndBang = [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), 0x7F, (byte)'!'];
+    private static readonly SearchValues<byte> ForbiddenInUserData = SearchValues.Create(ControlAndBang);
+    private static readonly SearchValues<byte> ForbiddenInUserId = SearchValues.Create([.. ControlAndBang, (byte)';']);
+
+    // ',' joins tokens and '!' separates fields; Apache::AuthTkt also refuses whitespace.
+    private static readonly SearchValues<byte> ForbiddenInToken = SearchValues.Create("!,\0 \t\r\n\v\f"u8);
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -43,12 +54,12 @@ public sealed class TicketIssuer
             throw FieldError(nameof(AuthTicket.UserId), "The user id is empty; validators reject empty user ids (TicketOptions.AllowEmptyUserId).");
         }
 
-        Refuse(userId, "!\0"u8, nameof(AuthTicket.UserId), "'!' (the field separator) or NUL");
+        Refuse(userId, ForbiddenInUserId, nameof(AuthTicket.UserId));
         var tokens = JoinTokens(ticket.Tokens);
         var userData = Encode(ticket.UserData, nameof(AuthTicket.UserData));
 
         // '!' in user data is read differently by Apache and plone (spec §2.2), so neither may see it.
-        Refuse(userData, "!\0"u8, nameof(AuthTicket.UserData), "'!' (the field separator) or NUL");
+        Refuse(userData, ForbiddenInUserData, nameof(AuthTicket.UserData));
 
         var issuedAt = (ticket.IssuedAt ?? _time.GetUtcNow()).ToUnixTimeSeconds();
         if (issuedAt is < 0 or > uint.MaxValue)
@@ -87,8 +98,7 @@ public sealed class TicketIssuer
                 throw FieldError(nameof(AuthTicket.Tokens), "A token is empty.");
             }
 
-            // ',' joins tokens and '!' separates fields; Apache::AuthTkt also refuses whitespace.
-            Refuse(bytes, "!,\0 \t\r\n\v\f"u8, nameof(AuthTicket.Tokens), "',', '!', whitespace or NUL");
+            Refuse(bytes, ForbiddenInToken, nameof(AuthTicket.Tokens));
             if (joined.Count > 0)
             {
                 joined.Add((byte)',');
@@ -120,11 +130,24 @@ public sealed class TicketIssuer
         }
     }
 
-    private static void Refuse(ReadOnlySpan<byte> value, ReadOnlySpan<byte> forbidden, string field, string what)
+    private static void Refuse(ReadOnlySpan<byte> value, SearchValues<byte> forbidden, string field)
     {
-        if (value.IndexOfAny(forbidden) >= 0)
+        var at = value.IndexOfAny(forbidden);
+        if (at >= 0)
         {
-            throw new ArgumentException($"{field} contains {what}, which the auth_tkt format cannot carry.", field);
+            throw new ArgumentException($"{field} contains {Describe(value[at])} at byte {at}, which an auth_tkt ticket cannot carry: remove it.", field);
         }
     }
+
+    private static string Describe(byte b) => b switch
+    {
+        (byte)'!' => "'!' (the field separator)",
+        (byte)',' => "',' (the token separator)",
+        (byte)';' => "';' (a cookie and header separator)",
+        (byte)' ' => "a space",
+        0 => "NUL",
+        (byte)'\r' => "CR (a line break)",
+        (byte)'\n' => "LF (a line break)",
+        _ => $"the control character 0x{b:X2}",
+    };
 }

@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tessera.AspNetCore.Tests.Support;
 using Tessera.Tickets;
 
@@ -14,10 +16,17 @@ public static class AuthTktApp
 {
     public const string Secret = "auth-tkt-shared-secret-for-tests";
 
-    public static Task<TestApp> StartAsync(Action<AuthTktOptions>? configure = null) =>
+    /// <summary>Starts the app on <paramref name="url"/> (e.g. <c>http://[::1]:0</c> for an IPv6 client); <paramref name="logs"/> collects its log lines.</summary>
+    public static Task<TestApp> StartAsync(Action<AuthTktOptions>? configure = null, string url = "http://127.0.0.1:0", ILoggerProvider? logs = null) =>
         TestApp.StartAsync(
             b =>
             {
+                b.WebHost.UseUrls(url);
+                if (logs is not null)
+                {
+                    b.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+                }
+
                 b.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme).AddAuthTkt(o =>
                 {
                     o.Secrets.Add(Secret);

@@ -51,16 +51,20 @@ public sealed class DemoServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the demo; <paramref name="environment"/> adds configuration such as <c>Demo__Users__carol</c>.</summary>
-    public static async Task<DemoServer> StartAsync(IDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <summary>
+    /// Starts the demo; <paramref name="environment"/> adds configuration such as <c>Demo__Users__carol</c>;
+    /// <paramref name="host"/> is the loopback address it listens on (<c>[::1]</c> for IPv6 clients), and
+    /// <paramref name="alsoListenOn"/> a second URL it serves (e.g. IPv4 beside IPv6).
+    /// </summary>
+    public static async Task<DemoServer> StartAsync(IDictionary<string, string>? environment = null, string? workingDirectory = null, string host = "127.0.0.1", Uri? alsoListenOn = null)
     {
         workingDirectory ??= Directory.CreateTempSubdirectory("tessera-demo-").FullName;
         var port = LoopbackPort.Free();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://{host}:{port}");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(DemoDll);
         psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        psi.ArgumentList.Add(address.ToString().TrimEnd('/') + (alsoListenOn is null ? "" : ";" + alsoListenOn.ToString().TrimEnd('/')));
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
@@ -79,6 +83,8 @@ public sealed class DemoServer : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Without a timeout, WaitForExit also waits until the redirected output has been read to its end.
+                process.WaitForExit();
                 throw new InvalidOperationException($"The demo exited with {process.ExitCode}: {server.Output}");
             }
 

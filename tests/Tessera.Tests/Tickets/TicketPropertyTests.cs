@@ -14,11 +14,12 @@ public sealed class TicketPropertyTests
     private static readonly Config Runs = Config.QuickThrowOnFailure.WithMaxTest(400);
 
     private static readonly string[] Pieces = ["a", "Z", "0", "9", " ", ".", ",", ";", "=", "\"", "+", "/", "%21", "é", "ж", "漢", "😀", "-", "_"];
+    private static readonly string[] UserIdPieces = [.. Pieces.Where(p => p != ";")]; // the issuer refuses ';' in user ids
     private static readonly string[] TokenPieces = ["a", "Z", "0", "9", ".", ";", "=", "+", "/", "é", "漢", "-", "_", ":"];
 
     private static readonly Gen<LegalCase> LegalCases =
         from scheme in Gen.Elements(Enum.GetValues<TicketScheme>())
-        from uid in Text(Pieces, 1)
+        from uid in Text(UserIdPieces, 1)
         from tokens in Gen.ArrayOf(Text(TokenPieces, 1)).Select(t => t.Take(4).ToArray())
         from data in Text(Pieces, 0)
         from age in Gen.Choose(0, 3600)
