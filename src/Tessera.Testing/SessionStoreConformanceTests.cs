@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -622,9 +623,13 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
             Assert.False(Contains(dump, Encoding.Unicode.GetBytes(marker)), $"The store holds '{marker}' in the clear (UTF-16).");
         }
 
-        Assert.False(Contains(dump, handle.LookupId), "The store holds the lookup id.");
-        Assert.False(Contains(dump, handle.DataKey), "The store holds the data key.");
-        Assert.False(Contains(dump, Encoding.ASCII.GetBytes(Convert.ToHexStringLower(handle.LookupId))), "The store holds the lookup id in hex.");
+        // The handle's secrets, from the cookie by its documented layout: version | lookup id | data key.
+        var raw = Base64Url.DecodeFromChars(cookie);
+        var lookupId = raw.AsSpan(1, SessionHandle.LookupIdLength);
+        var dataKey = raw.AsSpan(1 + SessionHandle.LookupIdLength, SessionHandle.DataKeyLength);
+        Assert.False(Contains(dump, lookupId), "The store holds the lookup id.");
+        Assert.False(Contains(dump, dataKey), "The store holds the data key.");
+        Assert.False(Contains(dump, Encoding.ASCII.GetBytes(Convert.ToHexStringLower(lookupId))), "The store holds the lookup id in hex.");
     }
 
     /// <summary>Once the store's clock passes the idle timeout, the manager starts a new session.</summary>

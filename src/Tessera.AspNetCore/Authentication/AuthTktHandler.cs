@@ -16,7 +16,7 @@ namespace Tessera.AspNetCore;
 /// token, the user data as <see cref="AuthTktDefaults.UserDataClaimType"/>) and issues, refreshes and clears them, so a
 /// .NET application and an Apache mod_auth_tkt site share one login.
 /// </summary>
-public sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
+internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOptions>
 {
     private static readonly ConditionalWeakTable<AuthTktOptions, TicketPair> Tickets = [];
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Tessera.AspNetCore;
 
-/// <summary>Registers <see cref="TesseraStoreHealthCheck"/>.</summary>
+/// <summary>Registers the Tessera store health check.</summary>
 public static class TesseraHealthChecksBuilderExtensions
 {
     /// <summary>Adds a health check that the configured session store answers.</summary>

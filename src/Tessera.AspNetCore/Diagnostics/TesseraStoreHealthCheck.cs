@@ -9,7 +9,7 @@ namespace Tessera.AspNetCore;
 /// Reports whether the session store answers: loads a random key that cannot exist (and, when the store can count,
 /// its record counts). Unhealthy when the store throws.
 /// </summary>
-public sealed class TesseraStoreHealthCheck : IHealthCheck
+internal sealed class TesseraStoreHealthCheck : IHealthCheck
 {
     private readonly ISessionStore _store;
     private readonly ILogger<TesseraStoreHealthCheck> _logger;

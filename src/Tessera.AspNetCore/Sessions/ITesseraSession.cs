@@ -5,7 +5,7 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// The current request's Tessera session: JSON values, sign-in and sign-out, rotation, lifetimes and the signed-in
 /// user's session list. Get it with <see cref="TesseraHttpContextExtensions.GetTesseraSession"/>;
-/// <c>HttpContext.Session</c> is a byte view of the same data (see <see cref="TesseraSessionAdapter"/>).
+/// <c>HttpContext.Session</c> is a byte view of the same data.
 /// Changes are saved after the endpoint runs (before the response starts).
 /// </summary>
 public interface ITesseraSession

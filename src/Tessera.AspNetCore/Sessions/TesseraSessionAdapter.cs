@@ -8,7 +8,7 @@ namespace Tessera.AspNetCore;
 /// <see cref="SessionValueCodec"/>: UTF-8 text is a JSON string, other bytes are <c>{"$base64": "..."}</c>, and
 /// values stored through the JSON API read back as their JSON text.
 /// </summary>
-public sealed class TesseraSessionAdapter : ISession
+internal sealed class TesseraSessionAdapter : ISession
 {
     private readonly ITesseraSession _session;
 

@@ -11,7 +11,7 @@ namespace Tessera.AspNetCore;
 /// saves it after (before the response starts), writing a cookie only when the session was created, changed or is due
 /// for renewal. A store failure answers 503 and signs no one in.
 /// </summary>
-public sealed class TesseraSessionMiddleware
+internal sealed class TesseraSessionMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly ISessionEngine _engine;

@@ -9,7 +9,7 @@ namespace Tessera.Cookies;
 /// (including deletions of chunks that a shrinking session no longer needs). The Python peers cannot read chunked
 /// cookies; use it for Tessera's own format.
 /// </summary>
-public sealed class CookieChunker
+internal sealed class CookieChunker
 {
     /// <summary>The browser limit on one cookie's <c>name=value</c>, in bytes.</summary>
     public const int BrowserLimit = 4096;

@@ -40,7 +40,7 @@ public sealed class CookieReadResult
 
     /// <summary>
     /// True when the caller should send a fresh cookie: the reissue time has passed, the cookie was opened with an
-    /// older key, or (from <see cref="MigratingCookieReader"/>) it is in a legacy format.
+    /// older key, or (read through the legacy migration) it is in a legacy format.
     /// </summary>
     public bool NeedsReissue { get; private init; }
 

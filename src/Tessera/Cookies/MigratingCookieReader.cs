@@ -4,7 +4,7 @@ namespace Tessera.Cookies;
 /// Reads a cookie by trying a configured chain of formats (say pyramid-nacl, then Beaker, then Tessera) and says
 /// which one matched; a session found in a legacy format is flagged for re-issue in the target (modern) format.
 /// </summary>
-public sealed class MigratingCookieReader
+internal sealed class MigratingCookieReader
 {
     private readonly ICookieSessionFormat[] _chain;
 

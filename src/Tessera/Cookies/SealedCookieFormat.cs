@@ -253,7 +253,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>The Set-Cookie header for a value this format wrote, with the configured attributes and max age.</summary>
-    public SetCookieHeader CreateSetCookieHeader(string cookieName, string value) =>
+    internal SetCookieHeader CreateSetCookieHeader(string cookieName, string value) =>
         new(cookieName, value)
         {
             Path = _options.Path,

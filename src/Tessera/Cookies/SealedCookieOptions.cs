@@ -48,7 +48,7 @@ public sealed class SealedCookieOptions
     /// <value>The default is <see cref="CookieSameSite.Lax"/>.</value>
     public CookieSameSite SameSite { get; set; } = CookieSameSite.Lax;
 
-    /// <summary>Split a session over several cookies (see <see cref="CookieChunker"/>) instead of refusing it.</summary>
+    /// <summary>Split a session over several cookies (ASP.NET Core's shape: name=chunks-N, then nameC1 … nameCN) instead of refusing it.</summary>
     /// <value>The default is false: a value over 4096 bytes throws <see cref="CookieTooLargeException"/>.</value>
     public bool EnableChunking { get; set; }
 }

@@ -8,7 +8,7 @@ namespace Tessera.Cookies;
 /// is written as given: ASP.NET Core's cookie API percent-escapes <c>+ / =</c>, which breaks Beaker's signature, so
 /// session cookies are written through this instead.
 /// </summary>
-public sealed class SetCookieHeader
+internal sealed class SetCookieHeader
 {
     /// <summary>Creates a header for <paramref name="name"/>=<paramref name="value"/>.</summary>
     /// <exception cref="ArgumentException">The name is not an RFC 6265 token, or the value holds a character outside cookie-octets.</exception>

@@ -6,7 +6,7 @@ namespace Tessera.Sessions;
 /// <summary>
 /// What the cookie carries for a server-side session: a random lookup id (128 bits) and a random data key
 /// (256 bits). The store only ever sees <see cref="Key"/>, a hash of the id, and data sealed under a key derived
-/// from <see cref="DataKey"/>; so a copy of the store can neither read a session nor build a cookie for one.
+/// from the data key; so a copy of the store can neither read a session nor build a cookie for one.
 /// </summary>
 /// <remarks>
 /// Cookie value layout (base64url without padding, 66 characters):
@@ -44,10 +44,10 @@ public sealed class SessionHandle
     public string Fingerprint => Key.Fingerprint;
 
     /// <summary>The random lookup id (secret: never log it).</summary>
-    public ReadOnlySpan<byte> LookupId => _lookupId;
+    internal ReadOnlySpan<byte> LookupId => _lookupId;
 
     /// <summary>The random data key (secret: never log it).</summary>
-    public ReadOnlySpan<byte> DataKey => _dataKey;
+    internal ReadOnlySpan<byte> DataKey => _dataKey;
 
     /// <summary>Creates a handle with a fresh id and key from <see cref="RandomNumberGenerator"/> (drawn in blocks, see RandomPool).</summary>
     public static SessionHandle Create() =>

@@ -23,7 +23,7 @@ public sealed class SealedCookieFuzzTests(ITestOutputHelper output)
     public void Read_SealedGarbage_NeverThrowsAndGivesTheExpectedVerdict()
     {
         var options = new SealedCookieOptions { Keyring = new Keyring([Key]) };
-        var format = new SealedCookieFormat(options, new TestClock(Now));
+        var format = new SealedCookieFormat(options, new FakeTimeProvider(Now));
         var prk = SealedCookieFormat.Prk(Key);
         var keyId = SealedCookieFormat.KeyId(Key);
         var valid = SealedCookieFormat.SerializePayload(new CookieSessionPayload(

@@ -11,7 +11,7 @@ namespace Tessera.Tests.Sessions;
 /// <summary>Setters refuse at once what a later save could not write or a later load could not read.</summary>
 public sealed class SessionSettersTests
 {
-    private readonly ManualTimeProvider _clock = new(DateTimeOffset.UnixEpoch.AddDays(20_000));
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch.AddDays(20_000));
     private readonly SessionManager _manager;
 
     public SessionSettersTests()

@@ -28,7 +28,7 @@ public sealed class SessionStateFuzzTests(ITestOutputHelper output)
     [Trait("Category", FuzzCases.Trait)]
     public async Task Load_SealedGarbageState_NeverThrowsAndGivesTheExpectedVerdict()
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         var store = new MemorySessionStore(clock);
         var options = new SessionManagerOptions();
         var manager = new SessionManager(store, options, new Keyring([RandomNumberGenerator.GetBytes(32)]), clock);

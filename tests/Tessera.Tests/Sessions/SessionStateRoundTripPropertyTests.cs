@@ -42,7 +42,7 @@ public sealed class SessionStateRoundTripPropertyTests
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(cases), Prop.ForAll(gen.ToArbitrary(), x =>
         {
             var (data, idle, lifetime, now) = x;
-            var clock = new ManualTimeProvider(now);
+            var clock = new FakeTimeProvider(now);
             var manager = new SessionManager(new MemorySessionStore(clock), new SessionManagerOptions(), Keys, clock);
             var session = manager.LoadAsync(null, SessionClientInfo.None).AsTask().GetAwaiter().GetResult();
             foreach (var (key, value) in data)
