@@ -39,7 +39,7 @@ public static class TesseraServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new TesseraKeyring(Keyring.Parse(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Secrets, TesseraOptionsValidator.MinimumSecretLength)));
+        services.TryAddSingleton(sp => new TesseraKeyring(Keyring.Parse(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Secrets, SecretRule.MinimumLength)));
         var builder = new TesseraBuilder(services).AddSessionStore(sp =>
         {
             var store = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Store;
