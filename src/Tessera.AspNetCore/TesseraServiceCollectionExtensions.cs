@@ -32,6 +32,9 @@ public static class TesseraServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, LegacyCookieCheck>());
+        services.TryAddSingleton<TesseraDevelopmentSecret>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
         if (!services.Any(d => d.ServiceType == typeof(ISessionStore)))
         {
             // An ISessionStore the application registered itself needs no provider.
