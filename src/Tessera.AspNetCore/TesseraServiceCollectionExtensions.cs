@@ -42,6 +42,9 @@ public static class TesseraServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<TesseraSweeperOptions>().BindConfiguration(TesseraSweeperOptions.SectionName)
+            .Validate(o => o.Interval > TimeSpan.Zero, "Tessera:Sweeper:Interval must be positive (e.g. 00:05:00 for 5 minutes).").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TesseraSweeper>());
         services.TryAddSingleton(sp => new TesseraKeyring(Keyring.Parse(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Secrets, SecretRule.MinimumLength)));
         var builder = new TesseraBuilder(services).AddSessionStore(sp =>
         {

@@ -52,4 +52,10 @@ internal static partial class Log
 
     [LoggerMessage(2302, LogLevel.Error, "UseSession() runs after UseTessera() and replaced HttpContext.Session with ASP.NET Core's session: Tessera's session is not what the application sees. Remove UseSession() and AddSession().")]
     public static partial void SessionFeatureReplaced(ILogger logger);
+
+    [LoggerMessage(2310, LogLevel.Information, "Swept {Count} expired sessions from '{Store}' in {ElapsedMs:F0} ms.")]
+    public static partial void Swept(ILogger logger, string store, int count, double elapsedMs);
+
+    [LoggerMessage(2311, LogLevel.Error, "Sweeping expired sessions from '{Store}' failed; it is tried again at the next interval.")]
+    public static partial void SweepFailed(ILogger logger, string store, Exception exception);
 }
