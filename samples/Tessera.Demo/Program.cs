@@ -10,7 +10,7 @@ using Tessera.PostgreSql;
 using Tessera.Redis;
 using Tessera.Sqlite;
 
-// appsettings.json is read from beside the program; the database and the development secret go to the working directory.
+// appsettings.json is read from beside the program; the database goes to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // Zero configuration in Development: without Tessera:Secrets, Tessera generates a development secret (kept in the
