@@ -10,11 +10,11 @@ using Tessera.PostgreSql;
 using Tessera.Redis;
 using Tessera.Sqlite;
 
-// appsettings.json is read from beside the program; the database and the development secret go to the working directory.
+// appsettings.json is read from beside the program; the database goes to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-// Zero configuration: without Tessera:Secrets, a development secret is generated once and kept beside the database.
-var devSecretFile = DevelopmentSecret.EnsureConfigured(builder.Configuration);
+// Zero configuration in Development: without Tessera:Secrets, Tessera generates a development secret (kept in the
+// user's local app data, not here) and warns; any other environment refuses to start without a secret of its own.
 // Every store the demo can run on is registered; Tessera:Store:Provider picks one (appsettings.json: Sqlite, the
 // embedded default; a fleet sets Tessera__Store__Provider=PostgreSql or Redis and Tessera__Store__ConnectionString).
 builder.Services.AddTessera()
@@ -41,10 +41,6 @@ builder.Services.AddSingleton(sp => new DemoUsers(
 builder.Services.AddSingleton<ITesseraCheckValueProvider, DemoCheckValues>();
 
 var app = builder.Build();
-if (devSecretFile is not null)
-{
-    app.Logger.LogWarning("No Tessera:Secrets configured: using the development secret in {File}. Production must configure Tessera:Secrets (run 'tessera secret').", devSecretFile);
-}
 
 app.UseTessera();
 app.UseAuthentication();

@@ -32,6 +32,9 @@ public static class TesseraServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, LegacyCookieCheck>());
+        services.TryAddSingleton<TesseraDevelopmentSecret>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
         if (!services.Any(d => d.ServiceType == typeof(ISessionStore)))
         {
             // An ISessionStore the application registered itself needs no provider.
@@ -39,7 +42,10 @@ public static class TesseraServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new TesseraKeyring(Keyring.Parse(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Secrets, TesseraOptionsValidator.MinimumSecretLength)));
+        services.AddOptions<TesseraSweeperOptions>().BindConfiguration(TesseraSweeperOptions.SectionName)
+            .Validate(o => o.Interval > TimeSpan.Zero, "Tessera:Sweeper:Interval must be positive (e.g. 00:05:00 for 5 minutes).").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TesseraSweeper>());
+        services.TryAddSingleton(sp => new TesseraKeyring(Keyring.Parse(sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Secrets, SecretRule.MinimumLength)));
         var builder = new TesseraBuilder(services).AddSessionStore(sp =>
         {
             var store = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.Store;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using Tessera.Keys;
 
 namespace Tessera.Cli;
 
@@ -8,16 +9,16 @@ internal static class SecretCommand
 {
     public static Command Create()
     {
-        var bytes = new Option<int>("--bytes") { Description = "Number of random bytes (16 to 1024).", DefaultValueFactory = _ => 32 };
+        var bytes = new Option<int>("--bytes") { Description = $"Number of random bytes ({SecretRule.MinimumLength} to 1024).", DefaultValueFactory = _ => SecretRule.MinimumLength };
         var format = new Option<string>("--format") { Description = "Output encoding.", DefaultValueFactory = _ => "hex" };
         format.AcceptOnlyFromAmong("hex", "base64");
         var command = new Command("secret", "Print a fresh random secret from the operating system's CSPRNG.") { bytes, format };
         command.SetAction(result =>
         {
             var n = result.GetValue(bytes);
-            if (n is < 16 or > 1024)
+            if (n is < SecretRule.MinimumLength or > 1024)
             {
-                result.InvocationConfiguration.Error.WriteLine("--bytes must be between 16 and 1024: shorter secrets are refused by Tessera.");
+                result.InvocationConfiguration.Error.WriteLine($"--bytes must be between {SecretRule.MinimumLength} and 1024: shorter secrets are refused by Tessera.");
                 return CliRunner.Usage;
             }
 

@@ -98,7 +98,7 @@ internal static class StoreCommand
             Keyring keyring;
             try
             {
-                keyring = Keyring.Parse(encoded);
+                keyring = Keyring.Parse(encoded, SecretRule.MinimumLength);
             }
             catch (ArgumentException e)
             {

@@ -174,6 +174,9 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         return (int)result;
     }
 
+    /// <summary>Always: records carry Redis TTLs; a sweep only tidies the user index.</summary>
+    public bool ExpiresNatively => true;
+
     /// <inheritdoc />
     public async ValueTask<int> SweepAsync(CancellationToken cancellationToken)
     {

@@ -28,6 +28,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private readonly string _connectionPragmas;
     private readonly int _commandTimeoutSeconds;
     private readonly TimeProvider _time;
+    private readonly int _sweepBatchSize;
     private readonly ILogger _logger;
     private const int MaxIdleConnections = 16;
     private readonly ConcurrentBag<PooledConnection> _idle = [];
@@ -76,6 +77,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         _connectionPragmas = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")};";
         _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _time = timeProvider ?? TimeProvider.System;
+        _sweepBatchSize = options.SweepBatchSize;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -168,15 +170,29 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     }
 
     /// <inheritdoc />
-    public ValueTask<int> SweepAsync(CancellationToken cancellationToken) =>
-        RunAsync("sweep", connection =>
+    public async ValueTask<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        // Bounded batches, each its own statement (and write transaction): one long DELETE would hold SQLite's single
+        // write lock long enough for a concurrent save to fail with "database is locked" (issue 13).
+        var now = NowMs();
+        var total = 0;
+        int deleted;
+        do
         {
-            var command = connection.Command("DELETE FROM tessera_sessions WHERE expires_at <= $now");
-            command.Parameters.AddWithValue("$now", NowMs());
-            var count = command.ExecuteNonQuery();
-            Log.Swept(_logger, count);
-            return count;
-        }, cancellationToken);
+            deleted = await RunAsync("sweep", connection =>
+            {
+                var command = connection.Command("DELETE FROM tessera_sessions WHERE key IN (SELECT key FROM tessera_sessions WHERE expires_at <= $now LIMIT $batch)");
+                command.Parameters.AddWithValue("$now", now);
+                command.Parameters.AddWithValue("$batch", _sweepBatchSize);
+                return command.ExecuteNonQuery();
+            }, cancellationToken).ConfigureAwait(false);
+            total += deleted;
+        }
+        while (deleted == _sweepBatchSize);
+
+        Log.Swept(_logger, total);
+        return total;
+    }
 
     /// <inheritdoc />
     public ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>

@@ -27,6 +27,11 @@ public sealed class SqliteSessionStoreOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool CreateSchema { get; set; } = true;
 
+    /// <summary>How many expired rows one sweep statement deletes; the sweep loops until none are left, each statement
+    /// its own short write transaction, so a concurrent save waits for one batch, not for the whole sweep.</summary>
+    /// <value>The default is 500.</value>
+    public int SweepBatchSize { get; set; } = 500;
+
     /// <summary>Throws when a setting is missing or out of range, saying what to change.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public void Validate()
@@ -34,6 +39,11 @@ public sealed class SqliteSessionStoreOptions
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
             throw new ArgumentException("SqliteSessionStoreOptions.ConnectionString must be set, for example \"Data Source=sessions.db\".", nameof(ConnectionString));
+        }
+
+        if (SweepBatchSize is < 1 or > 100_000)
+        {
+            throw new ArgumentException("SqliteSessionStoreOptions.SweepBatchSize must be between 1 and 100000.", nameof(SweepBatchSize));
         }
 
         if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromMinutes(10))

@@ -166,7 +166,7 @@ public sealed class StoreCommandTests : IDisposable
     {
         var (exit, _, error) = Run("store", "list-user", "--provider", "sqlite", "--connection", DbPath, "--user", "alice", "--secret-hex", "abcd");
         Assert.Equal(2, exit);
-        Assert.Contains("at least 16", error, StringComparison.Ordinal);
+        Assert.Contains("at least 32", error, StringComparison.Ordinal);
     }
 
     [Fact]

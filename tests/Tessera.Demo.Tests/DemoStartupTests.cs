@@ -4,7 +4,7 @@ using Tessera.Demo.Tests.Support;
 
 namespace Tessera.Demo.Tests;
 
-/// <summary>Zero configuration: SQLite file and development secret in the working directory, kept across restarts.</summary>
+/// <summary>Zero configuration: SQLite file in the working directory and Tessera's development secret, kept across restarts.</summary>
 public sealed class DemoStartupTests
 {
     [Fact]
@@ -14,18 +14,18 @@ public sealed class DemoStartupTests
         var jar = new CookieJar();
         await using (var first = await DemoServer.StartAsync(workingDirectory: dir))
         {
-            Assert.Contains("No Tessera:Secrets configured", first.Output);
+            Assert.Contains("No Tessera:Secrets configured: using the development secret", first.Output);
             using var login = await jar.PostAsync(first.Client, "/api/login", CookieJar.Json("""{"user":"alice","password":"alice-password"}"""));
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
 
-            // Production defaults: Secure, HttpOnly, SameSite=Lax.
+            // Development (appsettings.Development.json): plain-http localhost, so not Secure; HttpOnly, SameSite=Lax.
             var header = CookieJar.SetCookie(login, "tessera")!.ToLowerInvariant();
-            Assert.Contains("; secure", header);
+            Assert.DoesNotContain("; secure", header);
             Assert.Contains("; httponly", header);
             Assert.Contains("; samesite=lax", header);
         }
 
-        Assert.True(File.Exists(Path.Combine(dir, "tessera-dev-secret.txt")));
+        Assert.True(File.Exists(Path.Combine(dir, "tessera", "dev-secrets", "Tessera.Demo.key")));
         Assert.True(File.Exists(Path.Combine(dir, "tessera-sessions.db")));
 
         await using var second = await DemoServer.StartAsync(workingDirectory: dir);
@@ -54,5 +54,14 @@ public sealed class DemoStartupTests
         var env = DemoServer.InsecureHttp(("Tessera__Secrets__0", "00112233"));
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => DemoServer.StartAsync(env));
         Assert.Contains("Tessera:Secrets:0 is 4 bytes", ex.Message);
+    }
+
+    [Fact]
+    public async Task Production_NoSecret_ExitsSayingWhatToSet()
+    {
+        var env = DemoServer.InsecureHttp(("ASPNETCORE_ENVIRONMENT", "Production"));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => DemoServer.StartAsync(env));
+        Assert.Contains("Tessera:Secrets is empty", ex.Message);
+        Assert.Contains("Tessera__Secrets__0", ex.Message);
     }
 }

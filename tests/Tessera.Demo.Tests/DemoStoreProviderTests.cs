@@ -18,7 +18,7 @@ public sealed class DemoStoreProviderTests
         var connection = Environment.GetEnvironmentVariable(variable);
         Assert.False(string.IsNullOrEmpty(connection), $"{variable} is not set: run ./test.sh, which starts {provider} and exports it.");
         var env = DemoServer.InsecureHttp(
-            ("Tessera__Secrets__0", "c2hhcmVkLWZsZWV0LXNlY3JldC1mb3ItZGVtby10ZXN0cyEhIQ=="),
+            ("Tessera__Secrets__0", "ede14c8d7878f480a69631f557d17b6161c19e78b6af66977eaf34f018039447"),
             ("Tessera__Store__Provider", provider),
             ("Tessera__Store__ConnectionString", connection!));
         await using var a = await DemoServer.StartAsync(env);

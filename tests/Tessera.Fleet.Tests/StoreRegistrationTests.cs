@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
 using Tessera.PostgreSql;
@@ -14,7 +15,7 @@ namespace Tessera.Fleet.Tests;
 public sealed class StoreRegistrationTests
 {
     private const string Postgres = "Host=127.0.0.1;Username=tessera;Password=tessera;Database=tessera";
-    private static readonly string Secret = Convert.ToHexString(new byte[32]);
+    private static readonly string Secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     [Fact]
     public void AddPostgreSqlStore_OnlyStore_ServesEveryCapabilityWithOneInstance()

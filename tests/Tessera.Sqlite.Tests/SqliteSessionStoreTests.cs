@@ -158,6 +158,15 @@ public sealed class SqliteSessionStoreTests : IDisposable
         Assert.Equal(1, (await Store().LoadAsync(record.Key, default))!.Version);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100_001)]
+    public void Options_SweepBatchSizeOutOfRange_ThrowsSayingWhatToSet(int batchSize)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = "Data Source=x.db", SweepBatchSize = batchSize }));
+        Assert.Contains("SweepBatchSize must be between 1 and 100000", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Options_MissingConnectionString_ThrowsSayingWhatToSet()
     {

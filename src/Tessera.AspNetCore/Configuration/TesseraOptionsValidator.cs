@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Tessera.Keys;
 
 namespace Tessera.AspNetCore;
 
@@ -11,37 +10,11 @@ namespace Tessera.AspNetCore;
 /// <param name="configuration">The application's configuration, whose raw strings show a duration written as a bare number; absent, that check is skipped.</param>
 internal sealed class TesseraOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<TesseraOptions>
 {
-    /// <summary>The shortest accepted secret, in bytes.</summary>
-    public const int MinimumSecretLength = 32;
-
     public ValidateOptionsResult Validate(string? name, TesseraOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-
-        if (options.Secrets.Count == 0)
-        {
-            failures.Add("Tessera:Secrets is empty: configure at least one secret, newest first, as hex or base64 of "
-                + $"{MinimumSecretLength} random bytes ('tessera secret' prints one), e.g. the environment variable Tessera__Secrets__0=<secret>.");
-        }
-        else
-        {
-            for (var i = 0; i < options.Secrets.Count; i++)
-            {
-                try
-                {
-                    var length = Keyring.DecodeSecret(options.Secrets[i] ?? string.Empty, i).Length;
-                    if (length < MinimumSecretLength)
-                    {
-                        failures.Add($"Tessera:Secrets:{i} is {length} bytes: use at least {MinimumSecretLength} random bytes ('tessera secret' prints one).");
-                    }
-                }
-                catch (ArgumentException)
-                {
-                    failures.Add($"Tessera:Secrets:{i} is neither hex nor base64: write it as hex digits or base64 ('tessera secret' prints one).");
-                }
-            }
-        }
+        TesseraSecretsCheck.AddFailures(options.Secrets, failures);
 
         if (string.IsNullOrEmpty(options.CookieName) || !options.CookieName.All(IsTokenChar))
         {

@@ -4,7 +4,7 @@ namespace Tessera.AspNetCore;
 
 /// <summary>
 /// Log messages of Tessera.AspNetCore (event ids 2000-2999: sessions 2000-2099, auth_tkt 2100-2199,
-/// health 2200-2299). Never a session id, a cookie, a ticket or a secret: at most a short fingerprint.
+/// health 2200-2299, start-up 2300-2399). Never a session id, a cookie, a ticket or a secret: at most a short fingerprint.
 /// </summary>
 internal static partial class Log
 {
@@ -43,4 +43,19 @@ internal static partial class Log
 
     [LoggerMessage(2200, LogLevel.Warning, "Session store '{StoreName}' health check failed.")]
     public static partial void HealthCheckFailed(ILogger logger, string storeName, Exception exception);
+
+    [LoggerMessage(2300, LogLevel.Warning, "No Tessera:Secrets configured: using the development secret kept in {File}. Outside Development it is refused: configure Tessera:Secrets ('tessera secret' prints one).")]
+    public static partial void DevelopmentSecretInUse(ILogger logger, string file);
+
+    [LoggerMessage(2301, LogLevel.Warning, "ASP.NET Core's session (AddSession) is registered next to Tessera: with UseSession() in the pipeline, HttpContext.Session is whichever middleware ran last. Remove AddSession(), UseSession() and AddDistributedMemoryCache() (docs/migrating-from-aspnetcore-session.md).")]
+    public static partial void AspNetCoreSessionRegistered(ILogger logger);
+
+    [LoggerMessage(2302, LogLevel.Error, "UseSession() runs after UseTessera() and replaced HttpContext.Session with ASP.NET Core's session: Tessera's session is not what the application sees. Remove UseSession() and AddSession().")]
+    public static partial void SessionFeatureReplaced(ILogger logger);
+
+    [LoggerMessage(2310, LogLevel.Information, "Swept {Count} expired sessions from '{Store}' in {ElapsedMs:F0} ms.")]
+    public static partial void Swept(ILogger logger, string store, int count, double elapsedMs);
+
+    [LoggerMessage(2311, LogLevel.Error, "Sweeping expired sessions from '{Store}' failed; it is tried again at the next interval.")]
+    public static partial void SweepFailed(ILogger logger, string store, Exception exception);
 }

@@ -24,4 +24,10 @@ internal static class TesseraHttpMetrics
 
     public static readonly Counter<long> TicketsIssued =
         Meter.CreateCounter<long>("tessera.http.authtkt.issued", description: "auth_tkt tickets issued or refreshed, by kind.");
+
+    public static readonly Counter<long> SweptSessions =
+        Meter.CreateCounter<long>("tessera.sweeper.sessions.swept", unit: "{session}", description: "Expired sessions deleted by the background sweeper, by store.");
+
+    public static readonly Histogram<double> SweepDuration =
+        Meter.CreateHistogram<double>("tessera.sweeper.duration", unit: "s", description: "Duration of one background sweep, by store and outcome.");
 }

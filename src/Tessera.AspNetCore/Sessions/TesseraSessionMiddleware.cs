@@ -18,6 +18,7 @@ internal sealed class TesseraSessionMiddleware
     private readonly TesseraOptions _options;
     private readonly ITesseraCheckValueProvider? _checkValues;
     private readonly ILogger _logger;
+    private int _replacedReported;
 
     /// <summary>Created by <c>app.UseTessera()</c>.</summary>
     public TesseraSessionMiddleware(RequestDelegate next, IServiceProvider services, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger)
@@ -99,6 +100,12 @@ internal sealed class TesseraSessionMiddleware
             }
 
             throw;
+        }
+
+        // UseSession() after UseTessera() replaces the feature (and clears it on its way out): say so, once.
+        if (!ReferenceEquals(context.Features.Get<ISessionFeature>(), feature) && Interlocked.Exchange(ref _replacedReported, 1) == 0)
+        {
+            Log.SessionFeatureReplaced(_logger);
         }
 
         if (!context.Response.HasStarted)

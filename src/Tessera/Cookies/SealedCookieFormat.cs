@@ -40,8 +40,8 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     /// <summary>The version byte this code writes.</summary>
     public const byte Version = 1;
 
-    /// <summary>Keys must be exactly this many bytes.</summary>
-    public const int KeySize = 32;
+    /// <summary>Keys must be at least this many bytes (<see cref="SecretRule.MinimumLength"/>); longer keys work too, as HKDF input.</summary>
+    public const int KeySize = SecretRule.MinimumLength;
 
     internal const int KeyIdSize = 4;
     internal const int SaltSize = 16;
@@ -70,22 +70,22 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     private readonly byte[][] _prks;
 
     /// <summary>Creates the format.</summary>
-    /// <exception cref="ArgumentException">No keyring, a key that is not 32 bytes, or inconsistent timeouts.</exception>
+    /// <exception cref="ArgumentException">No keyring, a key shorter than 32 bytes, or inconsistent timeouts.</exception>
     public SealedCookieFormat(SealedCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Keyring is null)
         {
-            throw new ArgumentException("SealedCookieOptions.Keyring is required: configure at least one 32-byte secret (generate one with 'tessera secret').", nameof(options));
+            throw new ArgumentException("SealedCookieOptions.Keyring is required: configure at least one secret of 32 or more bytes (generate one with 'tessera secret').", nameof(options));
         }
 
         _keys = [.. options.Keyring.Secrets];
         for (var i = 0; i < _keys.Length; i++)
         {
-            if (_keys[i].Length != KeySize)
+            if (_keys[i].Length < KeySize)
             {
                 throw new ArgumentException(
-                    $"Tessera's sealed cookies need 32-byte keys; secret #{i + 1} is {_keys[i].Length} bytes. Generate one with 'tessera secret --bytes 32'. (Short legacy keys are accepted only by the Beaker format.)",
+                    $"Tessera's sealed cookies need keys of at least {KeySize} bytes; secret #{i + 1} is {_keys[i].Length} bytes. Generate one with 'tessera secret'. (Short legacy keys are accepted only by the Beaker format.)",
                     nameof(options));
             }
         }

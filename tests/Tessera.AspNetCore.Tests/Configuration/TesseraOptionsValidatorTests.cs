@@ -14,6 +14,9 @@ public sealed class TesseraOptionsValidatorTests
     {
         { "Tessera:Secrets:0", "zz-not-a-secret-zz!", "Tessera:Secrets:0 is neither hex nor base64" },
         { "Tessera:Secrets:0", "00112233445566778899aabbccddeeff", "Tessera:Secrets:0 is 16 bytes" },
+        { "Tessera:Secrets:0", new string('0', 64), "Tessera:Secrets:0 repeats one byte value" },
+        { "Tessera:Secrets:0", "0101020203030404050506060707080801010202030304040505060607070808", "Tessera:Secrets:0 has only 8 distinct byte values" },
+        { "Tessera:Secrets:0", "correcthorsebatterystaplecorrecthorsebatterystaple", "Tessera:Secrets:0 is text (letters only) read as base64" },
         { "Tessera:CookieName", "bad name;", "Tessera:CookieName" },
         { "Tessera:CookiePath", "app", "Tessera:CookiePath must start with '/'" },
         { "Tessera:IdleTimeout", "00:00:00", "Tessera:IdleTimeout must be positive" },
@@ -85,6 +88,33 @@ public sealed class TesseraOptionsValidatorTests
         app.UseTessera();
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains("Tessera:Secrets is empty", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WeakSecret_PointsToTesseraSecretWithoutEchoingIt()
+    {
+        const string weak = "correcthorsebatterystaplecorrecthorsebatterystaple";
+        var result = new TesseraOptionsValidator().Validate(null, Bind(TestApp.Settings(("Tessera:Secrets:0", weak))));
+        var failure = Assert.Single(result.Failures!);
+        Assert.Contains("'tessera secret' prints one", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(weak, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Server", 64)]
+    [InlineData("Cookie", 64)]
+    [InlineData("Cookie", 33)]
+    public async Task Session_SecretLongerThan32Bytes_WorksInEveryMode(string mode, int length)
+    {
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(length));
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Secrets:0", secret), ("Tessera:Mode", mode), ("Tessera:Secure", "false")));
+
+        var set = await app.Client.PostAsync(new Uri("/set/color/blue", UriKind.Relative), null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, set.StatusCode);
+        var cookie = set.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri("/get/color", UriKind.Relative));
+        get.Headers.Add("Cookie", cookie);
+        Assert.Equal("blue", await (await app.Client.SendAsync(get)).Content.ReadAsStringAsync());
     }
 
     private static TesseraOptions Bind(Dictionary<string, string?> settings)

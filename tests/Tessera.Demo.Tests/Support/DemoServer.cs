@@ -65,7 +65,10 @@ public sealed class DemoServer : IAsyncDisposable
         psi.ArgumentList.Add(DemoDll);
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add(address.ToString().TrimEnd('/') + (alsoListenOn is null ? "" : ";" + alsoListenOn.ToString().TrimEnd('/')));
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Without a configured secret the demo runs as in 'dotnet run' (Development: Tessera's development secret), kept
+        // under the working directory instead of the user's local app data.
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = environment?.ContainsKey("Tessera__Secrets__0") == true ? "Production" : "Development";
+        psi.Environment["XDG_DATA_HOME"] = workingDirectory;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {

@@ -199,7 +199,21 @@ public sealed class SealedCookieFormatTests
     public void Constructor_ShortKey_ThrowsSayingWhatToChange()
     {
         var e = Assert.Throws<ArgumentException>(() => new SealedCookieFormat(new SealedCookieOptions { Keyring = new Keyring([RandomNumberGenerator.GetBytes(16)]) }));
-        Assert.Contains("32-byte", e.Message);
+        Assert.Contains("at least 32 bytes; secret #1 is 16 bytes", e.Message);
+    }
+
+    [Theory]
+    [InlineData(33)]
+    [InlineData(64)]
+    [InlineData(128)]
+    public void Write_KeyLongerThan32Bytes_RoundTripsAndOtherKeyDoesNotOpen(int length)
+    {
+        var clock = new FakeTimeProvider(T0);
+        var key = RandomNumberGenerator.GetBytes(length);
+        var value = Format(clock, null, key).Write("sid", Payload(T0));
+
+        Assert.True(Format(clock, null, key).Read("sid", value).IsValid);
+        Assert.Equal(CookieRejection.UnknownKey, Format(clock, null, key[..32]).Read("sid", value).Reason);
     }
 
     [Fact]
