@@ -74,6 +74,7 @@ internal sealed class TesseraOptionsValidator(IConfiguration? configuration = nu
         if (configuration is not null)
         {
             DurationConfigurationCheck.Check(configuration.GetSection(TesseraOptions.SectionName), typeof(TesseraOptions), failures);
+            DurationConfigurationCheck.Check(configuration.GetSection(TesseraSweeperOptions.SectionName), typeof(TesseraSweeperOptions), failures);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

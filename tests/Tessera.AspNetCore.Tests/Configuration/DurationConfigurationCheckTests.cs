@@ -22,10 +22,10 @@ public sealed class DurationConfigurationCheckTests
     public async Task Start_SeveralBareNumbersIncludingNestedSection_EachRefused()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionApp.StartAsync(TestApp.Settings(
-            ("Tessera:AbsoluteLifetime", "12"), ("Tessera:MaxAge", "30"), ("Tessera:Legacy:PyramidTimeout", "1200"))));
+            ("Tessera:AbsoluteLifetime", "12"), ("Tessera:MaxAge", "30"), ("Tessera:Sweeper:Interval", "300"))));
 
         Assert.Equal(
-            ["Tessera:AbsoluteLifetime = '12' binds as 12.00:00:00 (12 days)", "Tessera:Legacy:PyramidTimeout = '1200' binds as 1200.00:00:00 (1200 days)", "Tessera:MaxAge = '30' binds as 30.00:00:00 (30 days)"],
+            ["Tessera:AbsoluteLifetime = '12' binds as 12.00:00:00 (12 days)", "Tessera:MaxAge = '30' binds as 30.00:00:00 (30 days)", "Tessera:Sweeper:Interval = '300' binds as 300.00:00:00 (300 days)"],
             e.Failures.Select(f => f[..f.IndexOf(';', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
     }
 
