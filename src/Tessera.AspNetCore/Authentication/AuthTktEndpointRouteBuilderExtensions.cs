@@ -42,7 +42,7 @@ public static class AuthTktEndpointRouteBuilderExtensions
             var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                AuthTktHandler.DisableCaching(context.Response);
+                CookieHeader.DisableCaching(context.Response);
                 return Results.Unauthorized();
             }
 

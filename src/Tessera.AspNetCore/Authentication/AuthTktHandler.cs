@@ -58,7 +58,6 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         if (verdict.RefreshCookieValue is { } refreshed && !Response.HasStarted)
         {
             CookieHeader.Append(Response, Options.CookieName, refreshed, Cookie, maxAge: null);
-            DisableCaching(Response);
             TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "refresh"));
             Log.TicketRefreshed(Logger);
             Context.Items[RefreshedKey] = true;
@@ -118,7 +117,6 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         var value = Pair.Issuer.IssueCookieValue(ticket);
         TimeSpan? maxAge = properties?.IsPersistent == true && Options.Timeout > TimeSpan.Zero ? Options.Timeout : null;
         CookieHeader.Append(Response, Options.CookieName, value, Cookie, maxAge);
-        DisableCaching(Response);
         TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "sign-in"));
         return Task.CompletedTask;
     }
@@ -127,7 +125,6 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
     protected override Task HandleSignOutAsync(AuthenticationProperties? properties)
     {
         CookieHeader.Delete(Response, Options.CookieName, Cookie);
-        DisableCaching(Response);
         return Task.CompletedTask;
     }
 
@@ -146,16 +143,6 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
 
     /// <summary>The key under <see cref="HttpContext.Items"/> set when this request's ticket was re-issued.</summary>
     internal const string RefreshedKey = "Tessera.AuthTkt.Refreshed";
-
-    /// <summary>
-    /// Marks a response that sets or clears a ticket cookie as never cacheable (as ASP.NET's session does): a shared
-    /// cache must not hand one user's ticket to another, nor a browser replay a stale Set-Cookie.
-    /// </summary>
-    internal static void DisableCaching(HttpResponse response)
-    {
-        response.Headers.CacheControl = "no-cache, no-store";
-        response.Headers.Pragma = "no-cache";
-    }
 
     // The address the ticket binds: an IPv4-mapped client as its IPv4; an IPv6 client under IssueUnbound as 0.0.0.0
     // (the unbound ticket); under RefuseSignIn the IPv6 address itself, which the validator rejects as UnsupportedClientIp.

@@ -7,7 +7,8 @@ namespace Tessera.AspNetCore;
 
 /// <summary>
 /// Writes Set-Cookie headers verbatim. <c>Response.Cookies.Append</c> percent-escapes values, which would turn a
-/// base64 ticket's <c>+/=</c> into <c>%2B%2F%3D</c> that Apache's mod_auth_tkt cannot decode.
+/// base64 ticket's <c>+/=</c> into <c>%2B%2F%3D</c> that Apache's mod_auth_tkt cannot decode. Every response that sets
+/// or clears a session or ticket cookie is marked never cacheable here, in one place.
 /// </summary>
 internal static class CookieHeader
 {
@@ -17,6 +18,7 @@ internal static class CookieHeader
         sb.Append(name).Append('=').Append(value);
         AppendAttributes(sb, settings, maxAge);
         response.Headers.Append(HeaderNames.SetCookie, sb.ToString());
+        DisableCaching(response);
     }
 
     /// <summary>The attribute part (<c>; max-age=...; path=...</c>) of a Set-Cookie header, for engines that build it once.</summary>
@@ -28,8 +30,11 @@ internal static class CookieHeader
     }
 
     /// <summary>Appends <c>name=value</c> plus attributes from <see cref="Attributes"/>: one string concatenation per response.</summary>
-    public static void Append(HttpResponse response, string name, string value, string attributes) =>
+    public static void Append(HttpResponse response, string name, string value, string attributes)
+    {
         response.Headers.Append(HeaderNames.SetCookie, string.Concat(name, "=", value, attributes));
+        DisableCaching(response);
+    }
 
     public static void Delete(HttpResponse response, string name, CookieSettings settings)
     {
@@ -37,6 +42,17 @@ internal static class CookieHeader
         sb.Append(name).Append("=; expires=Thu, 01 Jan 1970 00:00:00 GMT");
         AppendAttributes(sb, settings, TimeSpan.Zero);
         response.Headers.Append(HeaderNames.SetCookie, sb.ToString());
+        DisableCaching(response);
+    }
+
+    /// <summary>
+    /// Marks the response never cacheable (as ASP.NET's session does): a shared cache must not hand one user's cookie
+    /// to another, nor a browser replay a stale Set-Cookie.
+    /// </summary>
+    public static void DisableCaching(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.Pragma = "no-cache";
     }
 
     /// <summary>Whether <paramref name="value"/> holds only RFC 6265 cookie-octets (so it needs no quoting or escaping).</summary>

@@ -36,6 +36,27 @@ public sealed class SessionMiddlewareTests
         Assert.DoesNotContain(attributes, a => a.StartsWith("max-age", StringComparison.Ordinal) || a.StartsWith("expires", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task SessionCookieSetOrCleared_ResponseIsNeverCached(string mode)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        var jar = new CookieJar();
+
+        using var plain = await app.Client.GetAsync("/plain");
+        using var set = await jar.SendAsync(app.Client, HttpMethod.Post, "/set/color/blue");
+        using var signOut = await jar.SendAsync(app.Client, HttpMethod.Post, "/signout");
+
+        Assert.Null(plain.Headers.CacheControl);
+        foreach (var response in new[] { set, signOut })
+        {
+            Assert.NotEmpty(CookieJar.SetCookies(response));
+            Assert.True(response.Headers.CacheControl is { NoCache: true, NoStore: true }, $"Cache-Control: {response.Headers.CacheControl}");
+            Assert.Equal("no-cache", Assert.Single(response.Headers.Pragma).ToString());
+        }
+    }
+
     [Fact]
     public async Task CookieAttributes_Configured_Written()
     {
