@@ -89,6 +89,15 @@ internal sealed class TesseraTicketStore : ITicketStore
             return;
         }
 
+        if (ticket.Principal.FindFirstValue(options.SecurityStampClaimType) is { } stamp
+            && await _stamps.HasChangedAsync(session.UserId!, stamp, cancellationToken).ConfigureAwait(false)
+            && Read(session)?.Principal.FindFirstValue(options.SecurityStampClaimType) is { } storedStamp)
+        {
+            // A sliding renewal by the request that changed the password carries the stamp from before the change:
+            // keep the one the change stored (ReplaceStampAsync), so this device stays signed in.
+            SetStamp(ticket, options, storedStamp);
+        }
+
         Put(session, ticket, options);
         await CommitAsync(session, cancellationToken).ConfigureAwait(false);
         if (httpContext is not null)
@@ -159,17 +168,12 @@ internal sealed class TesseraTicketStore : ITicketStore
     internal async ValueTask ReplaceStampAsync(ServerSession session, string stamp, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
-        if (Read(session) is not { } ticket || ticket.Principal.Identity is not ClaimsIdentity identity)
+        if (Read(session) is not { } ticket)
         {
             return;
         }
 
-        foreach (var old in identity.FindAll(options.SecurityStampClaimType).ToList())
-        {
-            identity.RemoveClaim(old);
-        }
-
-        identity.AddClaim(new Claim(options.SecurityStampClaimType, stamp));
+        SetStamp(ticket, options, stamp);
         session[TicketValueKey] = Encode(ticket);
         await _manager.CommitAsync(session, cancellationToken).ConfigureAwait(false);
     }
@@ -201,6 +205,18 @@ internal sealed class TesseraTicketStore : ITicketStore
         if (session.Lifetime != options.AbsoluteLifetime)
         {
             session.Lifetime = options.AbsoluteLifetime;
+        }
+    }
+
+    private static void SetStamp(AuthenticationTicket ticket, TesseraTicketStoreOptions options, string stamp)
+    {
+        foreach (var identity in ticket.Principal.Identities)
+        {
+            foreach (var old in identity.FindAll(options.SecurityStampClaimType).ToList())
+            {
+                identity.RemoveClaim(old);
+                identity.AddClaim(new Claim(options.SecurityStampClaimType, stamp, old.ValueType, old.Issuer, old.OriginalIssuer));
+            }
         }
     }
 

@@ -66,7 +66,7 @@ public static class TesseraTicketStoreExtensions
         services.TryAddSingleton(sp => new SecurityStampMarkers(Manager(sp), sp.GetRequiredService<TesseraKeyring>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<TesseraTicketStoreOptions>>()));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<TesseraTicketStore>(sp, Manager(sp)));
         services.TryAddSingleton(sp => new TesseraTicketSessions(Manager(sp), sp.GetRequiredService<IOptionsMonitor<TesseraTicketStoreOptions>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, TicketStoreFailureMiddleware>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, TesseraTicketStoreStartup>(sp => new TesseraTicketStoreStartup(Manager(sp))));
         services.AddOptions<CookieAuthenticationOptions>(scheme).Configure<IServiceProvider>((cookie, sp) => cookie.SessionStore = sp.GetRequiredService<TesseraTicketStore>());
     }
 

@@ -7,15 +7,22 @@ using Tessera.Sessions;
 namespace Tessera.AspNetCore;
 
 /// <summary>
-/// Put in front of the whole pipeline by <c>AddTesseraTicketStore()</c> (a startup filter): a session store that fails
+/// Start-up of <c>AddTesseraTicketStore()</c> (a startup filter): refuses a store without a user index (the device list
+/// and stamp-change revocation need one), and puts a guard in front of the whole pipeline: a session store that fails
 /// while cookie authentication reads a ticket (which authentication would report as "anonymous", so 401), or while an
-/// endpoint lists or revokes sessions, answers 503 instead — never 500, never someone signed in.
+/// endpoint lists or revokes sessions, is answered with 503 — never 500, never someone signed in.
 /// </summary>
-internal sealed class TicketStoreFailureMiddleware : IStartupFilter
+internal sealed class TesseraTicketStoreStartup(SessionManager manager) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        var logger = app.ApplicationServices.GetService(typeof(ILogger<TicketStoreFailureMiddleware>)) as ILogger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var store = manager.Store;
+        if (store is not IUserSessionIndex)
+        {
+            throw new InvalidOperationException($"AddTesseraTicketStore() lists and revokes a user's sessions: session store '{store.Name}' has no user index. Use the SQLite, PostgreSQL, Redis, file or memory store.");
+        }
+
+        var logger = app.ApplicationServices.GetService(typeof(ILogger<TesseraTicketStoreStartup>)) as ILogger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         app.Use(async (context, nextMiddleware) =>
         {
             try
