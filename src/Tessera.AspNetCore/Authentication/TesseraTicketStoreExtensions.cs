@@ -46,9 +46,9 @@ public static class TesseraTicketStoreExtensions
         ArgumentNullException.ThrowIfNull(builder);
         AddServices(builder.Services, IdentityConstants.ApplicationScheme, configure);
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped(
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped(
             typeof(IUserValidator<>).MakeGenericType(builder.UserType),
-            typeof(TesseraSecurityStampValidator<>).MakeGenericType(builder.UserType));
+            typeof(TesseraSecurityStampValidator<>).MakeGenericType(builder.UserType)));
         return builder;
     }
 
