@@ -15,6 +15,8 @@ builder.Services.AddAuthorization();
 builder.Services.AddIdentityApiEndpoints<IdentityUser>()
     .AddEntityFrameworkStores<IdentityDb>()
     .AddTesseraTicketStore();          // Identity's cookie keeps its ticket in Tessera's store; a password change signs the other devices out
+// Identity's own periodic stamp check (default every 30 minutes) still runs; Identity:SecurityStamp:ValidationInterval sets it.
+builder.Services.Configure<SecurityStampValidatorOptions>(builder.Configuration.GetSection("Identity:SecurityStamp"));
 
 var app = builder.Build();
 

@@ -60,6 +60,26 @@ public sealed class IdentitySampleTests
     }
 
     [Fact]
+    public async Task ChangePassword_IdentityValidatesStampOnEveryRequest_ThisDeviceStillSignedIn()
+    {
+        // With Identity's own stamp validation on every request, the device that changed the password stays signed in
+        // only because its stored ticket carries the new stamp.
+        await using var server = await IdentitySampleServer.StartAsync(environment: new Dictionary<string, string> { ["Identity__SecurityStamp__ValidationInterval"] = "00:00:00" });
+        await Device.RegisterAsync(server, "hal@example.com", Password);
+        var laptop = new Device(server, "Laptop/1.0");
+        var phone = new Device(server, "Phone/1.0");
+        (await laptop.SignInAsync("hal@example.com", Password)).Dispose();
+        (await phone.SignInAsync("hal@example.com", Password)).Dispose();
+
+        using var change = await laptop.PostAsync("/manage/info", new { oldPassword = Password, newPassword = "Correct-horse-2" });
+
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await laptop.MeAsync());
+        Assert.Equal(HttpStatusCode.OK, await laptop.MeAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, await phone.MeAsync());
+    }
+
+    [Fact]
     public async Task RevokeOthers_TwoOtherDevices_ReturnsTwoAndTheyAreUnauthorized()
     {
         await using var server = await IdentitySampleServer.StartAsync();

@@ -40,7 +40,8 @@ public sealed class IdentitySampleServer : IAsyncDisposable
         }
     }
 
-    public static async Task<IdentitySampleServer> StartAsync(string host = "127.0.0.1")
+    /// <summary>Starts the sample; <paramref name="environment"/> adds configuration such as <c>Identity__SecurityStamp__ValidationInterval</c>.</summary>
+    public static async Task<IdentitySampleServer> StartAsync(string host = "127.0.0.1", IDictionary<string, string>? environment = null)
     {
         var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
         var dll = Path.Combine(TestPaths.RepoRoot, "samples", "Tessera.Identity", "bin", configuration, "net10.0", "Tessera.Identity.dll");
@@ -54,6 +55,10 @@ public sealed class IdentitySampleServer : IAsyncDisposable
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["XDG_DATA_HOME"] = workingDirectory;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
+        }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the Identity sample");
         var server = new IdentitySampleServer(process, address, workingDirectory);
