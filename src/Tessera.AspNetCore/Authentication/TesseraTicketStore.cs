@@ -175,7 +175,7 @@ internal sealed class TesseraTicketStore : ITicketStore
 
         SetStamp(ticket, options, stamp);
         session[TicketValueKey] = Encode(ticket);
-        await _manager.CommitAsync(session, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
     internal static TesseraTicketFeature FeatureOf(HttpContext context)
