@@ -63,6 +63,9 @@ for round in 1 2; do
   run_case tessera-server-sqlite tessera-sqlite /work yes
   run_case cookie-auth cookie-auth /work yes
   run_case authtkt authtkt /work yes
+  run_case cookie-auth-authorize cookie-auth /secure yes
+  run_case cookie-auth-ticketstore-memory cookie-ticketstore-memory /secure yes
+  run_case cookie-auth-ticketstore-sqlite cookie-ticketstore-sqlite /secure yes
 done
 
 /usr/bin/python3 - "$TMP/results" "$DURATION" "$CONNECTIONS" "$(dotnet --version)" <<'PY'
@@ -94,6 +97,8 @@ print(f"- request not touching the session (no cookie) / bare: {ratio('untouched
 print(f"- request not touching the session (with a session cookie) / bare: {ratio('untouched-with-cookie','bare'):.3f}×")
 print(f"- endpoint marked WithoutTesseraSession() (with a session cookie) / bare: {ratio('skipped-endpoint-with-cookie','bare'):.3f}×")
 print(f"- auth_tkt scheme / built-in cookie authentication: {ratio('authtkt','cookie-auth'):.2f}× (goal ≥ 1.5×)")
+print(f"- [Authorize] endpoint, cookie authentication + Tessera ticket store (memory) / plain cookie authentication: {ratio('cookie-auth-ticketstore-memory','cookie-auth-authorize'):.2f}×")
+print(f"- [Authorize] endpoint, cookie authentication + Tessera ticket store (SQLite) / plain cookie authentication: {ratio('cookie-auth-ticketstore-sqlite','cookie-auth-authorize'):.2f}×")
 def cpu(a, b): return data[b]["us_per_req"] / data[a]["us_per_req"]
 print()
 print("Same comparisons by server CPU per request (less sensitive to other load on the machine; >1 means cheaper):")
@@ -101,4 +106,5 @@ print(f"- Tessera cookie mode vs ASP.NET Core session: {cpu('tessera-cookie','as
 print(f"- Tessera server mode (memory) vs ASP.NET Core session: {cpu('tessera-server-memory','aspnet-session'):.2f}×")
 print(f"- request not touching the session (no cookie) vs bare: {cpu('untouched-no-cookie','bare'):.3f}×")
 print(f"- auth_tkt scheme vs built-in cookie authentication: {cpu('authtkt','cookie-auth'):.2f}×")
+print(f"- cookie authentication + Tessera ticket store (SQLite) vs plain cookie authentication, [Authorize]: {cpu('cookie-auth-ticketstore-sqlite','cookie-auth-authorize'):.2f}×")
 PY

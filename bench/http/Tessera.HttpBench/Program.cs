@@ -8,6 +8,7 @@ using Tessera.Sqlite;
 //   GET /init  creates the session (or signs in) and answers with its cookie
 //   GET /work  reads and writes the session (session cases) or reads the login (auth cases)
 //   GET /plain touches nothing; GET /skipped (tessera-untouched) is marked WithoutTesseraSession()
+//   GET /secure (auth cases) an endpoint that requires authorization, as [Authorize] does
 var mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Tessera.HttpBench <mode> --urls http://127.0.0.1:PORT");
 var builder = WebApplication.CreateBuilder(args[1..]);
 builder.Logging.ClearProviders();
@@ -50,13 +51,28 @@ switch (mode)
             .AddCookie(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
         builder.Services.AddAuthorization();
         break;
+    case "cookie-ticketstore-memory":
+    case "cookie-ticketstore-sqlite":
+        // Cookie authentication whose tickets live in Tessera's store (AddTesseraTicketStore).
+        Directory.CreateDirectory(dataDir);
+        builder.Services.AddTessera(o =>
+        {
+            o.Secrets.Add(secret);
+            o.Store.Provider = mode == "cookie-ticketstore-sqlite" ? "Sqlite" : "Memory";
+            o.Store.ConnectionString = mode == "cookie-ticketstore-sqlite" ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
+        }).AddSqliteStore();
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None)
+            .AddTesseraTicketStore();
+        builder.Services.AddAuthorization();
+        break;
     default:
         throw new ArgumentException($"unknown mode '{mode}'");
 }
 
 var app = builder.Build();
 var session = mode is "aspnet-session" or "tessera-cookie" or "tessera-memory" or "tessera-sqlite" or "tessera-untouched";
-var auth = mode is "authtkt" or "cookie-auth";
+var auth = mode is "authtkt" or "cookie-auth" or "cookie-ticketstore-memory" or "cookie-ticketstore-sqlite";
 if (mode == "aspnet-session")
 {
     app.UseSession();
@@ -69,6 +85,7 @@ else if (session)
 if (auth)
 {
     app.UseAuthentication();
+    app.UseAuthorization();
 }
 
 app.MapGet("/plain", () => "ok");
@@ -102,6 +119,7 @@ else if (auth)
         return "ok";
     });
     app.MapGet("/work", (HttpContext c) => c.User.Identity?.IsAuthenticated == true ? Results.Text(c.User.Identity.Name) : Results.Unauthorized());
+    app.MapGet("/secure", (HttpContext c) => Results.Text(c.User.Identity!.Name)).RequireAuthorization();
 }
 else
 {

@@ -128,13 +128,6 @@ internal sealed class TesseraSessionMiddleware
     private async Task FailAsync(HttpContext context, TesseraSessionFeature feature, SessionStoreException exception)
     {
         feature.Discard();
-        Log.StoreFailed(_logger, exception.StoreName, exception);
-        TesseraHttpMetrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("store", exception.StoreName));
-        context.Response.Clear();
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.RetryAfter = "5";
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync("Service unavailable: the session store is not answering. Try again shortly.", context.RequestAborted).ConfigureAwait(false);
+        await StoreFailureResponse.WriteAsync(context, exception, _logger).ConfigureAwait(false);
     }
 }
