@@ -23,7 +23,7 @@ internal static class ScaleReport
         Line(md, $"Command: `{command}`");
         Line(md, "");
         Line(md, "One caller, straight on `ISessionStore` (no HTTP). Records: 1 KB sealed data + 100 B listing; one user with 1000 sessions, the rest spread over 300 users.");
-        Line(md, "Load/save: a random live session loaded, then saved one version on. List/revoke: that user's 1000 sessions (one call each). Probe: `ISessionStoreProbe.ProbeAsync`, what the health check runs.");
+        Line(md, "Load/save: a random live session loaded, then saved one version on. List/revoke: that user's 1000 sessions, one call each (list: median of five; revoke: once). Probe: `ISessionStoreProbe.ProbeAsync`, what the health check runs.");
         Line(md, "Memory per session: GC heap after a full collection (memory) or `INFO memory` used_memory (Redis), over the empty store. Disk per session: database file + WAL (SQLite), `du` of the directory (file), `pg_total_relation_size` (PostgreSQL, after `VACUUM ANALYZE`).");
         Line(md, "");
         Line(md, "| store | sessions | load p50 µs | load p99 µs | save p50 µs | save p99 µs | probe p99 µs | list 1000 ms | revoke 1000 ms | memory B/session | disk B/session |");

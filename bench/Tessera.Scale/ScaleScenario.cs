@@ -113,8 +113,14 @@ internal sealed class ScaleScenario(ScaleTarget target, int operations)
         }
 
         var index = (IUserSessionIndex)target.Store;
+        // Listing reads only: the median of five, so one GC pause or scheduler hiccup is not the figure.
         var list = new Latencies();
-        var listed = await list.TimeAsync(async () => (await index.ListByUserAsync(_heavy, cancellationToken).ConfigureAwait(false)).Count).ConfigureAwait(false);
+        var listed = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            listed = await list.TimeAsync(async () => (await index.ListByUserAsync(_heavy, cancellationToken).ConfigureAwait(false)).Count).ConfigureAwait(false);
+        }
+
         var revoke = new Latencies();
         var revoked = await revoke.TimeAsync(() => index.DeleteByUserAsync(_heavy, null, cancellationToken)).ConfigureAwait(false);
         // The heavy user signs in 1000 times again, so every level starts alike.
@@ -126,7 +132,7 @@ internal sealed class ScaleScenario(ScaleTarget target, int operations)
         var disk = await target.DiskBytesAsync().ConfigureAwait(false);
         return new LevelResult(
             target.Name, size, loads.Percentile(50), loads.Percentile(99), saves.Percentile(50), saves.Percentile(99), probes.Percentile(99),
-            listed, list.Max, revoked, revoke.Max,
+            listed, list.Percentile(50), revoked, revoke.Max,
             memory is { } m && _memoryBaseline is { } m0 ? (double)(m - m0) / size : null,
             disk is { } d ? (double)d / size : null);
     }

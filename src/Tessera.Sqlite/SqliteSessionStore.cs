@@ -34,6 +34,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private const long MemoryMapBytes = 1L << 30;
     private const int CacheKibibytes = 8192;
     private static readonly TimeSpan MinSweepPause = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan MaxSweepPause = TimeSpan.FromMilliseconds(50);
     private readonly ConcurrentBag<PooledConnection> _idle = [];
     private readonly Lock _schemaGate = new();
     // SQLite has one writer at a time. Writers of this process queue here instead of in SQLite's busy handler, which
@@ -197,7 +198,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     {
         // Bounded batches, each its own statement (and write transaction): one long DELETE would hold SQLite's single
         // write lock long enough for a concurrent save to fail with "database is locked" (issue 13). Between batches
-        // the sweep pauses as long as the batch took, so queued writers get the lock: a save waits for one batch at most.
+        // the sweep pauses as long as the batch took (1 to 50 ms), so queued writers get the lock: a save waits for one batch at most.
         var now = NowMs();
         var total = 0;
         int deleted;
@@ -215,8 +216,8 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
             if (deleted == _sweepBatchSize)
             {
                 // Real time, not the injected clock: this spaces out lock holds, it measures no session's age.
-                var pause = TimeProvider.System.GetElapsedTime(started);
-                await Task.Delay(pause < MinSweepPause ? MinSweepPause : pause, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                var pause = Math.Clamp(TimeProvider.System.GetElapsedTime(started).Ticks, MinSweepPause.Ticks, MaxSweepPause.Ticks);
+                await Task.Delay(TimeSpan.FromTicks(pause), TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
         }
         while (deleted == _sweepBatchSize);

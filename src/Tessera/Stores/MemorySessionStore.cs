@@ -10,7 +10,7 @@ namespace Tessera.Stores;
 /// <remarks>
 /// Loads never lock. Writes take one short lock, which also guards the per-user index (user tag to keys), so listing or
 /// revoking one user's sessions costs that user's sessions, not the whole store. The sweep walks the records without the
-/// lock and takes it once per batch of <see cref="SweepBatchSize"/> deletions, so a save waits for one batch at most.
+/// lock and takes it once per 1000 deletions, so a save waits for one batch at most.
 /// </remarks>
 public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, ISessionStoreProbe
 {
