@@ -70,10 +70,7 @@ internal sealed class SqliteTarget : ScaleTarget
     {
         _store.Dispose();
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
+        Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
 
         return ValueTask.CompletedTask;
     }
