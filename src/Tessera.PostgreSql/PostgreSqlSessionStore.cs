@@ -15,7 +15,7 @@ namespace Tessera.PostgreSql;
 /// Connections come from a pooled <see cref="NpgsqlDataSource"/>. Every driver error becomes a
 /// <see cref="SessionStoreException"/>; reads are retried a bounded number of times on transient errors, writes never.
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, ISessionStoreProbe, IAsyncDisposable, IDisposable
 {
     private const string Columns = "key, version, data, expires_at, user_tag, listing";
 
@@ -38,6 +38,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
     private readonly string _sweepSql;
     private readonly string _statisticsSql;
     private readonly string _readKeyCheckSql;
+    private readonly string _probeSql;
     private readonly string _insertKeyCheckSql;
     private readonly string _updateKeyCheckSql;
 
@@ -81,13 +82,15 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
             WHERE key = $1 AND expires_at > $2 AND version = $8
             """;
         _deleteSql = $"DELETE FROM {t} WHERE key = $1";
-        _listSql = $"SELECT {Columns} FROM {t} WHERE user_tag = $1 AND expires_at > $2";
-        _deleteByUserSql = $"DELETE FROM {t} WHERE user_tag = $1 AND expires_at > $2 AND key <> $3";
+        // One statement for all of a user's tags (one per keyring secret): the user_tag index is searched once per tag.
+        _listSql = $"SELECT {Columns} FROM {t} WHERE user_tag = ANY($1) AND expires_at > $2";
+        _deleteByUserSql = $"DELETE FROM {t} WHERE user_tag = ANY($1) AND expires_at > $2 AND key <> $3";
         _sweepSql = $"""
             DELETE FROM {t} WHERE key IN (SELECT key FROM {t} WHERE expires_at <= $1 LIMIT {options.SweepBatchSize} FOR UPDATE SKIP LOCKED)
             """;
         _statisticsSql = $"SELECT count(*) FILTER (WHERE expires_at > $1), count(*) FILTER (WHERE expires_at <= $1) FROM {t}";
         _readKeyCheckSql = $"SELECT value FROM {options.Schema}.settings WHERE name = 'key_check'";
+        _probeSql = $"SELECT max(version) FROM {options.Schema}.schema_version";
         _insertKeyCheckSql = $"INSERT INTO {options.Schema}.settings (name, value) VALUES ('key_check', $1) ON CONFLICT (name) DO NOTHING";
         _updateKeyCheckSql = $"UPDATE {options.Schema}.settings SET value = $1 WHERE name = 'key_check' AND value = $2";
     }
@@ -182,9 +185,16 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
     public ValueTask<IReadOnlyList<SessionRecord>> ListByUserAsync(string userTag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userTag);
+        return ListByUserTagsAsync([userTag], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<SessionRecord>> ListByUserTagsAsync(IReadOnlyCollection<string> userTags, CancellationToken cancellationToken)
+    {
+        var tags = Tags(userTags);
         return ReadAsync<IReadOnlyList<SessionRecord>>("list by user", async (connection, ct) =>
         {
-            var command = Command(connection, _listSql, Text(userTag), Now());
+            var command = Command(connection, _listSql, tags, Now());
             await using (command.ConfigureAwait(false))
             {
                 var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -209,8 +219,15 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
     public ValueTask<int> DeleteByUserAsync(string userTag, SessionKey? except, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userTag);
+        return DeleteByUserTagsAsync([userTag], except, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> DeleteByUserTagsAsync(IReadOnlyCollection<string> userTags, SessionKey? except, CancellationToken cancellationToken)
+    {
+        var tags = Tags(userTags);
         var exceptKey = except is { } k ? Key(k) : new NpgsqlParameter { Value = Array.Empty<byte>(), NpgsqlDbType = NpgsqlDbType.Bytea };
-        return WriteAsync("delete by user", (connection, ct) => ExecuteAsync(connection, _deleteByUserSql, ct, Text(userTag), Now(), exceptKey), cancellationToken);
+        return WriteAsync("delete by user", (connection, ct) => ExecuteAsync(connection, _deleteByUserSql, ct, tags, Now(), exceptKey), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -246,6 +263,18 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
                 }
             }
         }, cancellationToken);
+
+    /// <summary>Reads the schema version: one round trip and one small read, whatever the store holds.</summary>
+    /// <inheritdoc />
+    public async ValueTask ProbeAsync(CancellationToken cancellationToken) =>
+        await ReadAsync("probe", async (connection, ct) =>
+        {
+            var command = Command(connection, _probeSql);
+            await using (command.ConfigureAwait(false))
+            {
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public ValueTask<byte[]?> ReadKeyCheckAsync(CancellationToken cancellationToken) =>
@@ -436,5 +465,15 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
 
     private static NpgsqlParameter Key(SessionKey key) => new() { Value = key.Bytes.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea };
 
-    private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
+    private static NpgsqlParameter Tags(IReadOnlyCollection<string> userTags)
+    {
+        ArgumentNullException.ThrowIfNull(userTags);
+        var tags = userTags.Distinct(StringComparer.Ordinal).ToArray();
+        if (tags.Length == 0 || tags.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("Give at least one user tag, none empty.", nameof(userTags));
+        }
+
+        return new() { Value = tags, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+    }
 }

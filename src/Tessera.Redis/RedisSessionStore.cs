@@ -18,7 +18,7 @@ namespace Tessera.Redis;
 /// sessions read as missing). Needs one Redis server or primary; Redis Cluster is not supported. Every
 /// failure (connection down, timeout, server error) becomes a <see cref="SessionStoreException"/>.
 /// </remarks>
-public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, IAsyncDisposable, IDisposable
+public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, ISessionStoreProbe, IAsyncDisposable, IDisposable
 {
     private readonly RedisSessionStoreOptions _options;
     private readonly TimeProvider _time;
@@ -295,6 +295,11 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
 
         return builder.ToString();
     }
+
+    /// <summary>Reads the key-check key: one round trip, whatever the store holds (never a scan).</summary>
+    /// <inheritdoc />
+    public async ValueTask ProbeAsync(CancellationToken cancellationToken) =>
+        await RunAsync("probe", db => db.StringGetAsync(_keyCheckKey), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     /// <remarks>Kept under <c>{prefix}keycheck</c>, without expiry.</remarks>

@@ -32,6 +32,9 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
     /// <summary>Whether the store implements <see cref="ISessionStoreStatistics"/>.</summary>
     protected virtual bool SupportsStatistics => true;
 
+    /// <summary>Whether the store implements <see cref="ISessionStoreProbe"/>.</summary>
+    protected virtual bool SupportsProbe => true;
+
     /// <summary>Whether the store implements <see cref="ISessionStoreKeyCheck"/>.</summary>
     protected virtual bool SupportsKeyCheck => true;
 
@@ -277,6 +280,7 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
         Assert.Equal(SupportsSweep, store is IExpiredSessionSweeper);
         Assert.Equal(SupportsStatistics, store is ISessionStoreStatistics);
         Assert.Equal(SupportsKeyCheck, store is ISessionStoreKeyCheck);
+        Assert.Equal(SupportsProbe, store is ISessionStoreProbe);
     }
 
     /// <summary>The key-check value is a compare-and-set: written only over the value the writer expects.</summary>
@@ -462,6 +466,55 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
         Assert.Equal(1, await index.DeleteByUserAsync(alice, null, CancellationToken.None));
         Assert.Empty(await index.ListByUserAsync(alice, CancellationToken.None));
         Assert.Single(await index.ListByUserAsync(bob, CancellationToken.None));
+    }
+
+    /// <summary>One call for several tags (one user under each keyring secret) lists and deletes each record once, and only theirs.</summary>
+    [Fact]
+    public async Task UserIndex_SeveralTags_ListsAndDeletesEachRecordOnce()
+    {
+        var store = await NewStoreAsync();
+        if (Capability<IUserSessionIndex>(store, SupportsUserIndex, nameof(SupportsUserIndex)) is not { } index)
+        {
+            return;
+        }
+
+        var newTag = RandomTag();
+        var oldTag = RandomTag();
+        var bob = RandomTag();
+        var current = NewRecord(userTag: newTag);
+        var others = new[] { NewRecord(userTag: newTag), NewRecord(userTag: oldTag), NewRecord(userTag: oldTag) };
+        var b = NewRecord(userTag: bob);
+        foreach (var r in others.Append(current).Append(b))
+        {
+            await store.SaveAsync(r, 0, CancellationToken.None);
+        }
+
+        var listed = await index.ListByUserTagsAsync([newTag, oldTag, newTag], CancellationToken.None);
+        Assert.Equal(others.Append(current).Select(r => r.Key.ToString()).Order(), listed.Select(r => r.Key.ToString()).Order());
+        Assert.Equal(3, await index.DeleteByUserTagsAsync([newTag, oldTag], current.Key, CancellationToken.None));
+        Assert.Equal([current.Key], (await index.ListByUserTagsAsync([newTag, oldTag], CancellationToken.None)).Select(r => r.Key));
+        Assert.NotNull(await store.LoadAsync(b.Key, CancellationToken.None));
+    }
+
+    /// <summary>The probe answers on an empty store and on a store with records, and leaves the records as they were.</summary>
+    [Fact]
+    public async Task Probe_AnsweringStore_CompletesAndChangesNothing()
+    {
+        var store = await NewStoreAsync();
+        if (Capability<ISessionStoreProbe>(store, SupportsProbe, nameof(SupportsProbe)) is not { } probe)
+        {
+            return;
+        }
+
+        await probe.ProbeAsync(CancellationToken.None);
+        var record = NewRecord(userTag: RandomTag());
+        await store.SaveAsync(record, 0, CancellationToken.None);
+        await probe.ProbeAsync(CancellationToken.None);
+        AssertSameRecord(record, await store.LoadAsync(record.Key, CancellationToken.None));
+        if (store is ISessionStoreStatistics statistics)
+        {
+            Assert.Equal(new SessionStoreStatistics(1, 0), await statistics.GetStatisticsAsync(CancellationToken.None));
+        }
     }
 
     /// <summary>Many tasks doing load-modify-save with retry on the same record: every save lands exactly once.</summary>

@@ -3,7 +3,7 @@ namespace Tessera.Sessions;
 /// <summary>
 /// Where server-side session records live. A store keeps opaque sealed bytes under a hashed key; it never sees
 /// a session id, a data key or a user id. Optional capabilities are separate interfaces
-/// (<see cref="IUserSessionIndex"/>, <see cref="IExpiredSessionSweeper"/>, <see cref="ISessionStoreStatistics"/>).
+/// (<see cref="IUserSessionIndex"/>, <see cref="IExpiredSessionSweeper"/>, <see cref="ISessionStoreStatistics"/>, <see cref="ISessionStoreProbe"/>).
 /// </summary>
 /// <remarks>
 /// Every implementation passes the conformance suite in Tessera.Testing. Infrastructure failures surface as

@@ -391,13 +391,8 @@ public sealed class SessionManager
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var index = UserIndex();
-        var count = 0;
         SessionKey? except = exceptCurrent is null || exceptCurrent.IsNew ? null : exceptCurrent.Handle.Key;
-        foreach (var key in _userTagKeys)
-        {
-            count += await index.DeleteByUserAsync(UserTag(key, userId), except, cancellationToken).ConfigureAwait(false);
-        }
-
+        var count = await index.DeleteByUserTagsAsync(UserTags(userId), except, cancellationToken).ConfigureAwait(false);
         SessionLog.Revoked(_logger, count);
         return count;
     }
@@ -587,25 +582,14 @@ public sealed class SessionManager
         return null;
     }
 
-    private async ValueTask<List<SessionRecord>> ListRecordsAsync(string userId, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<SessionRecord>> ListRecordsAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        var index = UserIndex();
-        var all = new List<SessionRecord>();
-        var seen = new HashSet<SessionKey>();
-        foreach (var key in _userTagKeys)
-        {
-            foreach (var record in await index.ListByUserAsync(UserTag(key, userId), cancellationToken).ConfigureAwait(false))
-            {
-                if (seen.Add(record.Key))
-                {
-                    all.Add(record);
-                }
-            }
-        }
-
-        return all;
+        return await UserIndex().ListByUserTagsAsync(UserTags(userId), cancellationToken).ConfigureAwait(false);
     }
+
+    // One tag per keyring secret (sessions saved before a rotation carry an older one), looked up in one store call.
+    private string[] UserTags(string userId) => [.. _userTagKeys.Select(key => UserTag(key, userId))];
 
     /// <summary>Saves a record; the first save of this manager also records the store's key-check value (see <see cref="StoreKeyCheck"/>).</summary>
     private async ValueTask<SaveResult> SaveRecordAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)

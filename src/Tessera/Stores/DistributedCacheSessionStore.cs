@@ -26,7 +26,7 @@ namespace Tessera.Stores;
 /// <para>Unlike ASP.NET Core's own <c>DistributedSession</c>, cache errors are not swallowed: each becomes a
 /// <see cref="SessionStoreException"/> and the request fails closed.</para>
 /// </remarks>
-public sealed class DistributedCacheSessionStore : ISessionStore
+public sealed class DistributedCacheSessionStore : ISessionStore, ISessionStoreProbe
 {
     // Entry layout, version 1:
     // "TD1" | version: int64 BE | expires-at: UTC ticks int64 BE | tag length: int32 BE (-1 = anonymous) | tag UTF-8
@@ -56,6 +56,11 @@ public sealed class DistributedCacheSessionStore : ISessionStore
 
     /// <inheritdoc />
     public string Name => _options.Name;
+
+    /// <summary>Reads one fixed key of the cache (absent or not): a round trip, whatever the cache holds.</summary>
+    /// <inheritdoc />
+    public async ValueTask ProbeAsync(CancellationToken cancellationToken) =>
+        await RunAsync("probe", () => _cache.GetAsync(_options.KeyPrefix + "probe", cancellationToken), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<SessionRecord?> LoadAsync(SessionKey key, CancellationToken cancellationToken)

@@ -12,14 +12,18 @@ namespace Tessera.Stores;
 /// <remarks>
 /// <para>Layout (version 1): <c>{root}/v1/records/{first two hex digits of key}/{64 hex digits of key}.session</c>,
 /// temporary files in <c>{root}/v1/tmp</c> (same file system, so the rename is atomic), the key-check value in
-/// <c>{root}/v1/key-check</c>.</para>
+/// <c>{root}/v1/key-check</c>. The user index is one empty marker file per tagged record,
+/// <c>{root}/v1/users/{first two hex digits}/{SHA-256 hex of the user tag}/{64 hex digits of key}</c>, written before the
+/// record (a crash leaves a stale marker, which listing skips and prunes, never an unlisted record); <c>{root}/v1/users.ready</c>
+/// says every record has its marker (a store written before the index had none: the first listing builds them once).</para>
 /// <para>File format (version 1, little-endian): <c>magic "TSF1" (4) | version (8) | expires-at unix ms (8) |
 /// user tag length (2) | user tag ASCII | listing length (4) | listing | data length (4) | data</c>.</para>
 /// <para>Single process only: the version check is guarded by in-process per-key locks. Several processes
-/// sharing one directory can lose an update; use SQLite, PostgreSQL or Redis for that. The user index, sweeping
-/// and statistics scan the directory (fine for thousands of sessions, not millions).</para>
+/// sharing one directory can lose an update; use SQLite, PostgreSQL or Redis for that. Listing and revoking a user's
+/// sessions read only that user's markers; sweeping and statistics scan the whole directory (see docs/stores.md for
+/// the measured sizes to stop at).</para>
 /// </remarks>
-public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, IDisposable
+public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, ISessionStoreProbe, IDisposable
 {
     /// <summary>The on-disk layout version, also the name of the directory under the root.</summary>
     public const int LayoutVersion = 1;
@@ -27,11 +31,16 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
     private const string Extension = ".session";
     private const int HeaderLength = 4 + 8 + 8;
     private const int LockStripes = 64;
+    private static readonly TimeSpan AbandonedTempAge = TimeSpan.FromHours(1);
     private static readonly byte[] Magic = "TSF1"u8.ToArray();
 
     private readonly string _records;
     private readonly string _tmp;
     private readonly string _keyCheck;
+    private readonly string _users;
+    private readonly string _usersReady;
+    private readonly Lock _indexBuildLock = new();
+    private volatile bool _indexReady;
     private readonly SemaphoreSlim _keyCheckLock = new(1, 1);
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim[] _locks = [.. Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1))];
@@ -47,6 +56,8 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         _records = Path.Combine(layout, "records");
         _tmp = Path.Combine(layout, "tmp");
         _keyCheck = Path.Combine(layout, "key-check");
+        _users = Path.Combine(layout, "users");
+        _usersReady = Path.Combine(layout, "users.ready");
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -87,7 +98,18 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
                     return SaveResult.Conflict;
                 }
 
+                // The new marker before the record, the old one after: a crash can leave a stale marker, never an unlisted record.
+                if (record.UserTag is { } tag)
+                {
+                    CreateMarker(tag, record.Key);
+                }
+
                 WriteAtomically(path, Serialize(record));
+                if (existing?.UserTag is { } oldTag && !string.Equals(oldTag, record.UserTag, StringComparison.Ordinal))
+                {
+                    DeleteMarker(oldTag, record.Key);
+                }
+
                 return SaveResult.Saved;
             });
         }
@@ -106,13 +128,29 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         {
             Guard("delete", () =>
             {
+                var path = PathOf(key);
+                string? tag;
                 try
                 {
-                    File.Delete(PathOf(key));
+                    tag = ReadRecord(path)?.UserTag;
+                }
+                catch (InvalidDataException)
+                {
+                    tag = null; // An unreadable record is still deleted; a marker it had is pruned on listing.
+                }
+
+                try
+                {
+                    File.Delete(path);
                 }
                 catch (DirectoryNotFoundException)
                 {
                     // Nothing was ever stored under this prefix.
+                }
+
+                if (tag is not null)
+                {
+                    DeleteMarker(tag, key);
                 }
 
                 return 0;
@@ -128,34 +166,70 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
     public ValueTask<IReadOnlyList<SessionRecord>> ListByUserAsync(string userTag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userTag);
-        var now = _time.GetUtcNow();
-        IReadOnlyList<SessionRecord> list = Guard("list", () => AllRecords(cancellationToken)
-            .Where(r => r.ExpiresAt > now && string.Equals(r.UserTag, userTag, StringComparison.Ordinal))
-            .ToList());
-        return ValueTask.FromResult(list);
+        return ListByUserTagsAsync([userTag], cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask<int> DeleteByUserAsync(string userTag, SessionKey? except, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<SessionRecord>> ListByUserTagsAsync(IReadOnlyCollection<string> userTags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTags);
+        var now = _time.GetUtcNow();
+        var list = new List<SessionRecord>();
+        foreach (var (tag, key) in Guard("list", () => IndexedKeys(userTags, cancellationToken)))
+        {
+            var record = Guard("list", () => ReadRecord(PathOf(key)));
+            if (record is not null && string.Equals(record.UserTag, tag, StringComparison.Ordinal))
+            {
+                if (record.ExpiresAt > now)
+                {
+                    list.Add(record);
+                }
+            }
+            else
+            {
+                await PruneMarkerAsync(tag, key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> DeleteByUserAsync(string userTag, SessionKey? except, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userTag);
-        var candidates = Guard("list", () => AllRecords(cancellationToken)
-            .Where(r => string.Equals(r.UserTag, userTag, StringComparison.Ordinal) && r.Key != except)
-            .Select(r => r.Key)
-            .ToList());
+        return DeleteByUserTagsAsync([userTag], except, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> DeleteByUserTagsAsync(IReadOnlyCollection<string> userTags, SessionKey? except, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTags);
+        var now = _time.GetUtcNow();
         var count = 0;
-        foreach (var key in candidates)
+        foreach (var (tag, key) in Guard("list", () => IndexedKeys(userTags, cancellationToken)))
         {
-            if (await DeleteIfAsync(key, r => string.Equals(r.UserTag, userTag, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false))
+            if (key == except)
             {
-                count++;
+                continue;
+            }
+
+            var live = false;
+            if (await DeleteIfAsync(key, r => { live = r.ExpiresAt > now; return string.Equals(r.UserTag, tag, StringComparison.Ordinal); }, cancellationToken).ConfigureAwait(false))
+            {
+                count += live ? 1 : 0;
+            }
+            else
+            {
+                await PruneMarkerAsync(tag, key, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return count;
     }
 
-    /// <summary>Deletes expired records and temporary files left by a crash more than an hour ago.</summary>
+    /// <summary>Deletes expired records, and temporary files left by a crash more than an hour ago (by their age on the
+    /// wall clock that stamped them, never the injected clock: a clock set ahead must not delete a save in flight).</summary>
     /// <inheritdoc />
     public async ValueTask<int> SweepAsync(CancellationToken cancellationToken)
     {
@@ -164,11 +238,12 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         {
             if (Directory.Exists(_tmp))
             {
+                var abandoned = TimeProvider.System.GetUtcNow().UtcDateTime - AbandonedTempAge;
                 foreach (var file in Directory.EnumerateFiles(_tmp))
                 {
-                    if (File.GetLastWriteTimeUtc(file) < now.UtcDateTime.AddHours(-1))
+                    if (File.GetLastWriteTimeUtc(file) < abandoned)
                     {
-                        File.Delete(file);
+                        TryDelete(file);
                     }
                 }
             }
@@ -208,6 +283,15 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
 
             return new SessionStoreStatistics(live, expired);
         }));
+    }
+
+    /// <summary>Reads the key-check file: one small read, whatever the store holds.</summary>
+    /// <inheritdoc />
+    public ValueTask ProbeAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Guard("probe", ReadKeyCheck);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -268,6 +352,11 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
                 }
 
                 File.Delete(path);
+                if (current.UserTag is { } tag)
+                {
+                    DeleteMarker(tag, key);
+                }
+
                 return true;
             });
         }
@@ -426,6 +515,114 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         }
 
         return new SessionRecord(key, version, span.Slice(offset, dataLength).ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(expires), tag, listingLength == 0 ? default : listing);
+    }
+
+    /// <summary>Deletes the marker of <paramref name="key"/> under <paramref name="tag"/> if, under the key's lock, the record no longer carries that tag.</summary>
+    private async ValueTask PruneMarkerAsync(string tag, SessionKey key, CancellationToken cancellationToken)
+    {
+        var gate = LockOf(key);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Guard("prune index", () =>
+            {
+                if (!string.Equals(ReadRecord(PathOf(key))?.UserTag, tag, StringComparison.Ordinal))
+                {
+                    DeleteMarker(tag, key);
+                }
+
+                return 0;
+            });
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The keys marked under each of the tags (building the index first if this store predates it).</summary>
+    private List<(string Tag, SessionKey Key)> IndexedKeys(IReadOnlyCollection<string> userTags, CancellationToken cancellationToken)
+    {
+        EnsureUserIndex(cancellationToken);
+        var keys = new List<(string, SessionKey)>();
+        foreach (var tag in userTags.Distinct(StringComparer.Ordinal))
+        {
+            var directory = MarkerDirectory(tag);
+            if (!Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(directory))
+            {
+                if (SessionKey.TryParse(Path.GetFileName(file), out var key))
+                {
+                    keys.Add((tag, key));
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Gives every record its marker once, when the store was written before the user index existed.</summary>
+    private void EnsureUserIndex(CancellationToken cancellationToken)
+    {
+        if (_indexReady)
+        {
+            return;
+        }
+
+        lock (_indexBuildLock)
+        {
+            if (!_indexReady && !File.Exists(_usersReady))
+            {
+                // Saves meanwhile write their own markers; a record deleted meanwhile leaves a stale marker, pruned on listing.
+                foreach (var record in AllRecords(cancellationToken))
+                {
+                    if (record.UserTag is { } tag)
+                    {
+                        CreateMarker(tag, record.Key);
+                    }
+                }
+
+                WriteAtomically(_usersReady, []);
+            }
+
+            _indexReady = true;
+        }
+    }
+
+    private string MarkerDirectory(string tag)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(tag)));
+        return Path.Combine(_users, hash[..2], hash);
+    }
+
+    private void CreateMarker(string tag, SessionKey key)
+    {
+        var directory = MarkerDirectory(tag);
+        var marker = Path.Combine(directory, key.ToString());
+        if (!File.Exists(marker))
+        {
+            Directory.CreateDirectory(directory);
+            using (new FileStream(marker, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None))
+            {
+                // An empty file: its name is the entry.
+            }
+        }
+    }
+
+    private void DeleteMarker(string tag, SessionKey key)
+    {
+        try
+        {
+            File.Delete(Path.Combine(MarkerDirectory(tag), key.ToString()));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Never marked.
+        }
     }
 
     private IEnumerable<string> AllFiles()

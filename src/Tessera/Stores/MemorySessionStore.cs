@@ -7,9 +7,18 @@ namespace Tessera.Stores;
 /// Keeps session records in process memory: for tests and single-process applications. Records are lost when
 /// the process ends. Implements the user index, sweeping and statistics.
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck
+/// <remarks>
+/// Loads never lock. Writes take one short lock, which also guards the per-user index (user tag to keys), so listing or
+/// revoking one user's sessions costs that user's sessions, not the whole store. The sweep walks the records without the
+/// lock and takes it once per 1000 deletions, so a save waits for one batch at most.
+/// </remarks>
+public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpiredSessionSweeper, ISessionStoreStatistics, ISessionStoreKeyCheck, ISessionStoreProbe
 {
+    /// <summary>How many expired records the sweep deletes per hold of the write lock.</summary>
+    private const int SweepBatchSize = 1000;
+
     private readonly ConcurrentDictionary<SessionKey, SessionRecord> _records = new();
+    private readonly Dictionary<string, HashSet<SessionKey>> _byUser = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
     private readonly TimeProvider _time;
     private byte[]? _keyCheck;
@@ -51,7 +60,22 @@ public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpi
                 return ValueTask.FromResult(SaveResult.Conflict);
             }
 
+            if (existing is not null && !string.Equals(existing.UserTag, record.UserTag, StringComparison.Ordinal))
+            {
+                Unindex(existing);
+            }
+
             _records[record.Key] = record;
+            if (record.UserTag is { } tag)
+            {
+                if (!_byUser.TryGetValue(tag, out var keys))
+                {
+                    _byUser[tag] = keys = [];
+                }
+
+                keys.Add(record.Key);
+            }
+
             return ValueTask.FromResult(SaveResult.Saved);
         }
     }
@@ -62,7 +86,10 @@ public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpi
         cancellationToken.ThrowIfCancellationRequested();
         lock (_writeLock)
         {
-            _records.TryRemove(key, out _);
+            if (_records.TryRemove(key, out var removed))
+            {
+                Unindex(removed);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -72,24 +99,50 @@ public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpi
     public ValueTask<IReadOnlyList<SessionRecord>> ListByUserAsync(string userTag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userTag);
+        return ListByUserTagsAsync([userTag], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<SessionRecord>> ListByUserTagsAsync(IReadOnlyCollection<string> userTags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTags);
         var now = _time.GetUtcNow();
-        IReadOnlyList<SessionRecord> list = [.. _records.Values.Where(r => r.ExpiresAt > now && string.Equals(r.UserTag, userTag, StringComparison.Ordinal))];
-        return ValueTask.FromResult(list);
+        var list = new List<SessionRecord>();
+        foreach (var key in IndexedKeys(userTags))
+        {
+            if (_records.TryGetValue(key, out var record) && record.ExpiresAt > now && record.UserTag is { } tag && userTags.Contains(tag, StringComparer.Ordinal))
+            {
+                list.Add(record);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<SessionRecord>>(list);
     }
 
     /// <inheritdoc />
     public ValueTask<int> DeleteByUserAsync(string userTag, SessionKey? except, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userTag);
+        return DeleteByUserTagsAsync([userTag], except, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> DeleteByUserTagsAsync(IReadOnlyCollection<string> userTags, SessionKey? except, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userTags);
         var now = _time.GetUtcNow();
         var count = 0;
         lock (_writeLock)
         {
-            foreach (var record in _records.Values)
+            foreach (var key in IndexedKeys(userTags))
             {
-                if (string.Equals(record.UserTag, userTag, StringComparison.Ordinal) && record.Key != except && _records.TryRemove(record.Key, out _) && record.ExpiresAt > now)
+                if (key != except && _records.TryRemove(key, out var record))
                 {
-                    count++;
+                    Unindex(record);
+                    if (record.ExpiresAt > now)
+                    {
+                        count++;
+                    }
                 }
             }
         }
@@ -98,22 +151,34 @@ public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpi
     }
 
     /// <inheritdoc />
-    public ValueTask<int> SweepAsync(CancellationToken cancellationToken)
+    public async ValueTask<int> SweepAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var count = 0;
-        lock (_writeLock)
+        var batch = new List<KeyValuePair<SessionKey, SessionRecord>>(SweepBatchSize);
+        // Enumerating a ConcurrentDictionary takes no lock and tolerates concurrent writes.
+        foreach (var entry in _records)
         {
-            foreach (var record in _records.Values)
+            if (entry.Value.ExpiresAt <= now)
             {
-                if (record.ExpiresAt <= now && _records.TryRemove(record.Key, out _))
+                batch.Add(entry);
+                if (batch.Count == SweepBatchSize)
                 {
-                    count++;
+                    count += RemoveExpired(batch);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await Task.Yield();
                 }
             }
         }
 
-        return ValueTask.FromResult(count);
+        return count + RemoveExpired(batch);
+    }
+
+    /// <inheritdoc />
+    public ValueTask ProbeAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -160,6 +225,53 @@ public sealed class MemorySessionStore : ISessionStore, IUserSessionIndex, IExpi
 
             _keyCheck = value.ToArray();
             return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <summary>Removes the batch's records that are still the ones seen (a save since then wins), under one hold of the lock.</summary>
+    private int RemoveExpired(List<KeyValuePair<SessionKey, SessionRecord>> batch)
+    {
+        var count = 0;
+        lock (_writeLock)
+        {
+            foreach (var entry in batch)
+            {
+                if (_records.TryRemove(entry))
+                {
+                    Unindex(entry.Value);
+                    count++;
+                }
+            }
+        }
+
+        batch.Clear();
+        return count;
+    }
+
+    /// <summary>The keys indexed under any of the tags, copied under the lock.</summary>
+    private List<SessionKey> IndexedKeys(IReadOnlyCollection<string> userTags)
+    {
+        var keys = new List<SessionKey>();
+        lock (_writeLock)
+        {
+            foreach (var tag in userTags.Distinct(StringComparer.Ordinal))
+            {
+                if (_byUser.TryGetValue(tag, out var set))
+                {
+                    keys.AddRange(set);
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Drops <paramref name="record"/> from its user's index entry. Called under the write lock.</summary>
+    private void Unindex(SessionRecord record)
+    {
+        if (record.UserTag is { } tag && _byUser.TryGetValue(tag, out var keys) && keys.Remove(record.Key) && keys.Count == 0)
+        {
+            _byUser.Remove(tag);
         }
     }
 }

@@ -328,6 +328,23 @@ public sealed class SessionManagerTests
     }
 
     [Fact]
+    public async Task ListAndRevoke_DuringKeyRotation_OneIndexCallForAllSecrets()
+    {
+        var oldSecret = RandomNumberGenerator.GetBytes(32);
+        var store = new CountingIndexStore(_store);
+        var before = new SessionManager(store, new SessionManagerOptions(), new Keyring([oldSecret]), _clock);
+        await before.SignInAsync(await before.LoadAsync(null, SessionClientInfo.None), "alice", "c");
+        var after = new SessionManager(store, new SessionManagerOptions(), new Keyring([RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), oldSecret]), _clock);
+        await after.SignInAsync(await after.LoadAsync(null, SessionClientInfo.None), "alice", "c");
+
+        Assert.Equal(2, (await after.ListUserSessionsAsync("alice")).Count);
+        Assert.False(await after.RevokeAsync("alice", "0000000000000000"));
+        Assert.Equal(2, await after.RevokeAllAsync("alice"));
+        // One store call per operation, each carrying the user's tag under all three secrets.
+        Assert.Equal([("list", 3), ("list", 3), ("delete", 3)], store.Calls);
+    }
+
+    [Fact]
     public async Task Commit_NestedMutationWithIsModified_MergesThatKey()
     {
         var manager = Manager();

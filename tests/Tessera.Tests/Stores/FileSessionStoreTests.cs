@@ -88,6 +88,68 @@ public sealed class FileSessionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Sweep_InjectedClockAheadOfWallClock_KeepsFreshTempFile()
+    {
+        // A clock a day ahead (tests, a skewed host) must not make a save in flight look abandoned: temp files are
+        // judged by their age on the wall clock that stamped them.
+        var ahead = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(1));
+        var store = new FileSessionStore(_root.Path, ahead);
+        await store.SaveAsync(Record(), 0, default);
+        var inFlight = Path.Combine(store.RootDirectory, "v1", "tmp", "in-flight.tmp");
+        await File.WriteAllBytesAsync(inFlight, [1, 2, 3]);
+        var abandoned = Path.Combine(store.RootDirectory, "v1", "tmp", "abandoned.tmp");
+        await File.WriteAllBytesAsync(abandoned, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(abandoned, TimeProvider.System.GetUtcNow().UtcDateTime.AddHours(-2));
+
+        await store.SweepAsync(default);
+
+        Assert.True(File.Exists(inFlight), "a temp file written a moment ago is a save in flight");
+        Assert.False(File.Exists(abandoned), "a temp file two hours old on the wall clock was left by a crash");
+    }
+
+    [Fact]
+    public async Task ListByUser_StoreWrittenBeforeUserIndex_BuildsIndexOnce()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var records = Enumerable.Range(0, 3).Select(_ => Record() with { UserTag = tag }).ToArray();
+        foreach (var record in records)
+        {
+            await store.SaveAsync(record, 0, default);
+        }
+
+        // What an older version left: records, no markers, no ready flag.
+        Directory.Delete(Path.Combine(store.RootDirectory, "v1", "users"), recursive: true);
+        File.Delete(Path.Combine(store.RootDirectory, "v1", "users.ready"));
+        var reopened = new FileSessionStore(_root.Path, _clock);
+
+        Assert.Equal(3, (await reopened.ListByUserAsync(tag, default)).Count);
+        Assert.True(File.Exists(Path.Combine(store.RootDirectory, "v1", "users.ready")));
+        Assert.Equal(3, await reopened.DeleteByUserAsync(tag, null, default));
+        Assert.Empty(await reopened.ListByUserAsync(tag, default));
+    }
+
+    [Fact]
+    public async Task ListByUser_StaleMarkerLeftByCrash_SkippedAndPruned()
+    {
+        var store = new FileSessionStore(_root.Path, _clock);
+        var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var kept = Record() with { UserTag = tag };
+        var gone = Record() with { UserTag = tag };
+        await store.SaveAsync(kept, 0, default);
+        await store.SaveAsync(gone, 0, default);
+        // A crash after the marker was written and before the record: the marker names no record.
+        File.Delete(FileOf(store, gone.Key));
+        var markers = Directory.GetDirectories(Directory.GetDirectories(Path.Combine(store.RootDirectory, "v1", "users")).Single()).Single();
+        Assert.Equal(2, Directory.GetFiles(markers).Length);
+
+        var listed = await store.ListByUserAsync(tag, default);
+
+        Assert.Equal([kept.Key], listed.Select(r => r.Key));
+        Assert.Equal([kept.Key.ToString()], Directory.GetFiles(markers).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Save_ConcurrentWritersOnManyKeys_AllFilesComplete()
     {
         var store = new FileSessionStore(_root.Path, _clock);
