@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,9 @@ public static class AuthTktEndpointRouteBuilderExtensions
         """;
 
     /// <summary>
-    /// Maps <c>GET {pattern}</c>: 204 when the ticket is valid, 401 otherwise. A 204 that re-issues the ticket (a
+    /// Maps <c>GET {pattern}</c>: 204 when the ticket is valid, 401 otherwise. In an application with Tessera sessions,
+    /// also 401 (and the ticket cleared) unless the request's session is signed in as the ticket's user: the ticket is
+    /// refreshed only for a live session, never for a ticket alone (see <c>docs/authentication.md</c>). A 204 that re-issues the ticket (a
     /// Set-Cookie) carries <c>Cache-Control: no-cache, no-store</c>, as every response that sets a ticket cookie: a cached
     /// copy would replay an old Set-Cookie or, in a shared cache, hand the ticket to someone else. A 204 with nothing new
     /// carries <c>Cache-Control: private, max-age=</c><see cref="AuthTktOptions.RefreshInterval"/>, which paces the
@@ -40,8 +43,16 @@ public static class AuthTktEndpointRouteBuilderExtensions
         {
             var options = context.RequestServices.GetRequiredService<IOptionsMonitor<AuthTktOptions>>().Get(scheme);
             var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
-            if (!result.Succeeded)
+            var withSessions = context.Features.Get<ITesseraSessionFeature>() is not null;
+            if (!result.Succeeded || (withSessions && !AuthTktHandler.HasLiveSession(context, result.Principal!.FindFirstValue(ClaimTypes.NameIdentifier))))
             {
+                // With Tessera sessions, a ticket lives only as long as a signed-in session of its user: one that has
+                // none here (ended, or never there) is cleared, so the browser stops presenting it to Apache sites too.
+                if (withSessions && result.None is false)
+                {
+                    await context.SignOutAsync(scheme).ConfigureAwait(false);
+                }
+
                 CookieHeader.DisableCaching(context.Response);
                 return Results.Unauthorized();
             }

@@ -112,25 +112,25 @@ internal sealed class CookieRequestSession : RequestSession
         return Task.CompletedTask;
     }
 
-    public override Task SignOutAsync(CancellationToken cancellationToken = default)
+    public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
+        await EndTicketsAsync(UserId, cancellationToken).ConfigureAwait(false);
         _data = [];
         _created = null;
         _signedOut = true;
         _modified = false;
-        return Task.CompletedTask;
     }
 
-    public override Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
+    public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
     {
         if (UserId is null)
         {
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
+        await EndTicketsAsync(UserId, cancellationToken).ConfigureAwait(false);
         _data[CheckKey] = HashCheck(checkValue);
         _modified = true;
-        return Task.CompletedTask;
     }
 
     public override Task RotateAsync(CancellationToken cancellationToken = default)
@@ -167,6 +167,10 @@ internal sealed class CookieRequestSession : RequestSession
             Log.CheckValueChanged(_engine.Logger, "cookie");
         }
     }
+
+    // The user's auth_tkt tickets end with the session (a no-op without the auth_tkt scheme, a store, or a user).
+    private ValueTask EndTicketsAsync(string? user, CancellationToken cancellationToken) =>
+        user is not null && _engine.Cutoffs is { } cutoffs ? cutoffs.EndTicketsAsync(user, cancellationToken) : ValueTask.CompletedTask;
 
     public override ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {

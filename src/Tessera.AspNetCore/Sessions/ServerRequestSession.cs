@@ -66,11 +66,17 @@ internal sealed class ServerRequestSession : RequestSession
         await _manager.SignInAsync(_session, signIn.UserId, signIn.CheckValue ?? string.Empty, signIn.Principal, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task SignOutAsync(CancellationToken cancellationToken = default) =>
+    public override async Task SignOutAsync(CancellationToken cancellationToken = default)
+    {
+        await EndTicketsAsync(_session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+    }
 
-    public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default) =>
+    public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
+    {
+        await EndTicketsAsync(_session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.KeepLoginAsync(_session, checkValue, cancellationToken).ConfigureAwait(false);
+    }
 
     public override async Task RotateAsync(CancellationToken cancellationToken = default) =>
         await _manager.RotateAsync(_session, cancellationToken).ConfigureAwait(false);
@@ -105,11 +111,20 @@ internal sealed class ServerRequestSession : RequestSession
             return true;
         }
 
+        await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
         return await _manager.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default) =>
-        _session.UserId is { } user ? await _manager.RevokeAllAsync(user, _session, cancellationToken).ConfigureAwait(false) : 0;
+    public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default)
+    {
+        if (_session.UserId is not { } user)
+        {
+            return 0;
+        }
+
+        await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
+        return await _manager.RevokeAllAsync(user, _session, cancellationToken).ConfigureAwait(false);
+    }
 
     public override async Task<int> RevokeAllAsync(CancellationToken cancellationToken = default)
     {
@@ -118,6 +133,7 @@ internal sealed class ServerRequestSession : RequestSession
             return 0;
         }
 
+        await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
         var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
         return count;
@@ -143,8 +159,14 @@ internal sealed class ServerRequestSession : RequestSession
             }
 
             Log.CheckValueChanged(_engine.Logger, fingerprint);
+            await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // The user's auth_tkt tickets end with the session (a no-op without the auth_tkt scheme or when anonymous).
+    // Recorded before the session changes, so a store failure leaves both as they were.
+    private ValueTask EndTicketsAsync(string? user, CancellationToken cancellationToken) =>
+        user is not null && _engine.Cutoffs is { } cutoffs ? cutoffs.EndTicketsAsync(user, cancellationToken) : ValueTask.CompletedTask;
 
     // A persistent sign-in's cookie lives until the session's absolute end (the server still enforces the idle
     // timeout). The session was just saved, so its last access time is the manager's "now".
