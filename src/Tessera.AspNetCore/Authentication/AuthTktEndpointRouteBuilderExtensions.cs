@@ -87,4 +87,70 @@ public static class AuthTktEndpointRouteBuilderExtensions
         }).DisableAntiforgery();
         return endpoints;
     }
+
+    /// <summary>
+    /// Maps <c>GET {pattern}</c>, a login service for other sites (plone.session's external login form, IIS's
+    /// <c>login.asp</c>): for a user authenticated by one of <see cref="AuthTktLoginOptions.AuthenticationSchemes"/>, issues
+    /// the auth_tkt ticket (give <see cref="AuthTktOptions.CookieDomain"/> the domain the sites share) and redirects (302) to
+    /// the <c>next</c> query parameter when it is a local path or on one of <see cref="AuthTktOptions.AllowedSites"/>, else to
+    /// <see cref="AuthTktOptions.DefaultNext"/>. An anonymous user is challenged first and comes back here with the same
+    /// query. A ticket alone never signs a user in here: auth_tkt schemes are refused as authentication schemes.
+    /// </summary>
+    /// <returns>The endpoint, for further conventions.</returns>
+    public static IEndpointConventionBuilder MapAuthTktLogin(this IEndpointRouteBuilder endpoints, string pattern, Action<AuthTktLoginOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        var login = new AuthTktLoginOptions();
+        configure?.Invoke(login);
+        ArgumentException.ThrowIfNullOrEmpty(login.TicketScheme, "TicketScheme");
+        ArgumentException.ThrowIfNullOrEmpty(login.NextParameter, "NextParameter");
+        return endpoints.MapGet(pattern, async (HttpContext context) =>
+        {
+            var schemes = await SchemesAsync(context, login).ConfigureAwait(false);
+            System.Security.Claims.ClaimsPrincipal? user = null;
+            foreach (var scheme in schemes)
+            {
+                var result = await context.AuthenticateAsync(scheme).ConfigureAwait(false);
+                if (result.Succeeded)
+                {
+                    user = result.Principal;
+                    break;
+                }
+            }
+
+            if (user is null)
+            {
+                // Back to this very URL (a local one) once signed in.
+                var back = (context.Request.PathBase + context.Request.Path + context.Request.QueryString).ToString();
+                await context.ChallengeAsync(schemes.Count > 0 ? schemes[0] : null, new AuthenticationProperties { RedirectUri = back }).ConfigureAwait(false);
+                return;
+            }
+
+            var options = context.RequestServices.GetRequiredService<IOptionsMonitor<AuthTktOptions>>().Get(login.TicketScheme);
+            await context.SignInAsync(login.TicketScheme, user).ConfigureAwait(false);
+            context.Response.Redirect(options.ResolveNext(context.Request.Query[login.NextParameter].ToString()) ?? options.DefaultNext);
+        });
+    }
+
+    // The configured schemes, or the default authenticate scheme; never an auth_tkt scheme (a ticket must not renew itself).
+    private static async Task<IReadOnlyList<string>> SchemesAsync(HttpContext context, AuthTktLoginOptions login)
+    {
+        var provider = context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>();
+        var names = login.AuthenticationSchemes.Count > 0
+            ? [.. login.AuthenticationSchemes]
+            : (await provider.GetDefaultAuthenticateSchemeAsync().ConfigureAwait(false))?.Name is { } fallback ? [fallback] : new List<string>();
+        foreach (var name in names)
+        {
+            var scheme = await provider.GetSchemeAsync(name).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"MapAuthTktLogin: no authentication scheme '{name}' is registered; list registered schemes in AuthTktLoginOptions.AuthenticationSchemes.");
+            if (scheme.HandlerType == typeof(AuthTktHandler))
+            {
+                throw new InvalidOperationException($"MapAuthTktLogin cannot authenticate users with the auth_tkt scheme '{name}': a ticket would renew itself forever. "
+                    + "List the schemes that really sign users in (e.g. Tessera, Negotiate, OpenIdConnect) in AuthTktLoginOptions.AuthenticationSchemes.");
+            }
+        }
+
+        return names;
+    }
 }
