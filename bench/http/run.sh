@@ -63,6 +63,7 @@ for round in 1 2; do
   run_case tessera-server-sqlite tessera-sqlite /work yes
   run_case cookie-auth cookie-auth /work yes
   run_case authtkt authtkt /work yes
+  run_case tessera-scheme tessera-scheme /work yes
 done
 
 /usr/bin/python3 - "$TMP/results" "$DURATION" "$CONNECTIONS" "$(dotnet --version)" <<'PY'
@@ -94,6 +95,7 @@ print(f"- request not touching the session (no cookie) / bare: {ratio('untouched
 print(f"- request not touching the session (with a session cookie) / bare: {ratio('untouched-with-cookie','bare'):.3f}×")
 print(f"- endpoint marked WithoutTesseraSession() (with a session cookie) / bare: {ratio('skipped-endpoint-with-cookie','bare'):.3f}×")
 print(f"- auth_tkt scheme / built-in cookie authentication: {ratio('authtkt','cookie-auth'):.2f}× (goal ≥ 1.5×)")
+print(f"- Tessera scheme ([Authorize], server mode, memory) / built-in cookie authentication: {ratio('tessera-scheme','cookie-auth'):.2f}×")
 def cpu(a, b): return data[b]["us_per_req"] / data[a]["us_per_req"]
 print()
 print("Same comparisons by server CPU per request (less sensitive to other load on the machine; >1 means cheaper):")

@@ -6,7 +6,7 @@ using Tessera.Sqlite;
 
 // One small Kestrel app per benchmark case, chosen by the first argument; bench/http/run.sh drives each with wrk.
 //   GET /init  creates the session (or signs in) and answers with its cookie
-//   GET /work  reads and writes the session (session cases) or reads the login (auth cases)
+//   GET /work  reads and writes the session (session cases) or reads the login (auth cases; [Authorize] for tessera-scheme)
 //   GET /plain touches nothing; GET /skipped (tessera-untouched) is marked WithoutTesseraSession()
 var mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Tessera.HttpBench <mode> --urls http://127.0.0.1:PORT");
 var builder = WebApplication.CreateBuilder(args[1..]);
@@ -45,6 +45,17 @@ switch (mode)
         });
         builder.Services.AddAuthorization();
         break;
+    case "tessera-scheme":
+        // The Tessera authentication scheme over a server-mode session in memory; /work is [Authorize]-protected.
+        builder.Services.AddTessera(o =>
+        {
+            o.Secrets.Add(secret);
+            o.Secure = false;
+            o.Store.Provider = "Memory";
+        });
+        builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme).AddTessera();
+        builder.Services.AddAuthorization();
+        break;
     case "cookie-auth":
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
@@ -56,12 +67,12 @@ switch (mode)
 
 var app = builder.Build();
 var session = mode is "aspnet-session" or "tessera-cookie" or "tessera-memory" or "tessera-sqlite" or "tessera-untouched";
-var auth = mode is "authtkt" or "cookie-auth";
+var auth = mode is "authtkt" or "cookie-auth" or "tessera-scheme";
 if (mode == "aspnet-session")
 {
     app.UseSession();
 }
-else if (session)
+else if (session || mode == "tessera-scheme")
 {
     app.UseTessera();
 }
@@ -69,6 +80,11 @@ else if (session)
 if (auth)
 {
     app.UseAuthentication();
+}
+
+if (mode == "tessera-scheme")
+{
+    app.UseAuthorization();
 }
 
 app.MapGet("/plain", () => "ok");
@@ -101,7 +117,11 @@ else if (auth)
         await c.SignInAsync(new ClaimsPrincipal(identity));
         return "ok";
     });
-    app.MapGet("/work", (HttpContext c) => c.User.Identity?.IsAuthenticated == true ? Results.Text(c.User.Identity.Name) : Results.Unauthorized());
+    var work = app.MapGet("/work", (HttpContext c) => c.User.Identity?.IsAuthenticated == true ? Results.Text(c.User.Identity.Name) : Results.Unauthorized());
+    if (mode == "tessera-scheme")
+    {
+        work.RequireAuthorization();
+    }
 }
 else
 {
