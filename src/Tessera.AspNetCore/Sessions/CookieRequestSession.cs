@@ -114,7 +114,7 @@ internal sealed class CookieRequestSession : RequestSession
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data = [];
         _created = null;
         _signedOut = true;
@@ -128,7 +128,7 @@ internal sealed class CookieRequestSession : RequestSession
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
-        await EndTicketsAsync(UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data[CheckKey] = HashCheck(checkValue);
         _modified = true;
     }
@@ -167,10 +167,6 @@ internal sealed class CookieRequestSession : RequestSession
             Log.CheckValueChanged(_engine.Logger, "cookie");
         }
     }
-
-    // The user's auth_tkt tickets end with the session (a no-op without the auth_tkt scheme, a store, or a user).
-    private ValueTask EndTicketsAsync(string? user, CancellationToken cancellationToken) =>
-        user is not null && _engine.Cutoffs is { } cutoffs ? cutoffs.EndTicketsAsync(user, cancellationToken) : ValueTask.CompletedTask;
 
     public override ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {

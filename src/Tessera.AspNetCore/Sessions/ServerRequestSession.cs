@@ -68,13 +68,13 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_session.UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, _session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_session.UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, _session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.KeepLoginAsync(_session, checkValue, cancellationToken).ConfigureAwait(false);
     }
 
@@ -111,7 +111,7 @@ internal sealed class ServerRequestSession : RequestSession
             return true;
         }
 
-        await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         return await _manager.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -122,7 +122,7 @@ internal sealed class ServerRequestSession : RequestSession
             return 0;
         }
 
-        await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         return await _manager.RevokeAllAsync(user, _session, cancellationToken).ConfigureAwait(false);
     }
 
@@ -133,7 +133,7 @@ internal sealed class ServerRequestSession : RequestSession
             return 0;
         }
 
-        await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
         return count;
@@ -159,14 +159,9 @@ internal sealed class ServerRequestSession : RequestSession
             }
 
             Log.CheckValueChanged(_engine.Logger, fingerprint);
-            await EndTicketsAsync(user, cancellationToken).ConfigureAwait(false);
+            await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    // The user's auth_tkt tickets end with the session (a no-op without the auth_tkt scheme or when anonymous).
-    // Recorded before the session changes, so a store failure leaves both as they were.
-    private ValueTask EndTicketsAsync(string? user, CancellationToken cancellationToken) =>
-        user is not null && _engine.Cutoffs is { } cutoffs ? cutoffs.EndTicketsAsync(user, cancellationToken) : ValueTask.CompletedTask;
 
     // A persistent sign-in's cookie lives until the session's absolute end (the server still enforces the idle
     // timeout). The session was just saved, so its last access time is the manager's "now".
