@@ -48,7 +48,7 @@ public static class AuthTktEndpointRouteBuilderExtensions
             {
                 // With Tessera sessions, a ticket lives only as long as a signed-in session of its user: one that has
                 // none here (ended, or never there) is cleared, so the browser stops presenting it to Apache sites too.
-                if (withSessions && result.None is false)
+                if (withSessions && !result.None)
                 {
                     await context.SignOutAsync(scheme).ConfigureAwait(false);
                 }
