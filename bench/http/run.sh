@@ -66,6 +66,7 @@ for round in 1 2; do
   run_case cookie-auth-authorize cookie-auth /secure yes
   run_case cookie-auth-ticketstore-memory cookie-ticketstore-memory /secure yes
   run_case cookie-auth-ticketstore-sqlite cookie-ticketstore-sqlite /secure yes
+  run_case tessera-scheme tessera-scheme /secure yes
 done
 
 /usr/bin/python3 - "$TMP/results" "$DURATION" "$CONNECTIONS" "$(dotnet --version)" <<'PY'
@@ -99,6 +100,7 @@ print(f"- endpoint marked WithoutTesseraSession() (with a session cookie) / bare
 print(f"- auth_tkt scheme / built-in cookie authentication: {ratio('authtkt','cookie-auth'):.2f}× (goal ≥ 1.5×)")
 print(f"- [Authorize] endpoint, cookie authentication + Tessera ticket store (memory) / plain cookie authentication: {ratio('cookie-auth-ticketstore-memory','cookie-auth-authorize'):.2f}×")
 print(f"- [Authorize] endpoint, cookie authentication + Tessera ticket store (SQLite) / plain cookie authentication: {ratio('cookie-auth-ticketstore-sqlite','cookie-auth-authorize'):.2f}×")
+print(f"- [Authorize] endpoint, Tessera scheme (server mode, memory) / plain cookie authentication: {ratio('tessera-scheme','cookie-auth-authorize'):.2f}×")
 def cpu(a, b): return data[b]["us_per_req"] / data[a]["us_per_req"]
 print()
 print("Same comparisons by server CPU per request (less sensitive to other load on the machine; >1 means cheaper):")

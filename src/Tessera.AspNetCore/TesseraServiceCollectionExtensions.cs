@@ -74,9 +74,10 @@ public static class TesseraServiceCollectionExtensions
             var time = sp.GetRequiredService<TimeProvider>();
             var logger = sp.GetRequiredService<ILogger<TesseraSessionMiddleware>>();
             var legacy = LegacyCookieReader.Create(sp.GetService<ILegacyCookieSource>(), logger);
+            var cutoffs = sp.GetService<AuthTktCutoffs>();
             return o.Value.Mode == TesseraMode.Cookie
-                ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, legacy)
-                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, legacy);
+                ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, legacy, cutoffs)
+                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, legacy, cutoffs);
         });
         return builder;
     }

@@ -46,6 +46,17 @@ switch (mode)
         });
         builder.Services.AddAuthorization();
         break;
+    case "tessera-scheme":
+        // The Tessera authentication scheme over a server-mode session in memory; /work is [Authorize]-protected.
+        builder.Services.AddTessera(o =>
+        {
+            o.Secrets.Add(secret);
+            o.Secure = false;
+            o.Store.Provider = "Memory";
+        });
+        builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme).AddTessera();
+        builder.Services.AddAuthorization();
+        break;
     case "cookie-auth":
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
@@ -72,12 +83,12 @@ switch (mode)
 
 var app = builder.Build();
 var session = mode is "aspnet-session" or "tessera-cookie" or "tessera-memory" or "tessera-sqlite" or "tessera-untouched";
-var auth = mode is "authtkt" or "cookie-auth" or "cookie-ticketstore-memory" or "cookie-ticketstore-sqlite";
+var auth = mode is "authtkt" or "cookie-auth" or "cookie-ticketstore-memory" or "cookie-ticketstore-sqlite" or "tessera-scheme";
 if (mode == "aspnet-session")
 {
     app.UseSession();
 }
-else if (session)
+else if (session || mode == "tessera-scheme")
 {
     app.UseTessera();
 }

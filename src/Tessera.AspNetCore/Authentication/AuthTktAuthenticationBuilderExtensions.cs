@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Tessera.AspNetCore;
@@ -44,6 +45,8 @@ public static class AuthTktAuthenticationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AuthTktOptions>(scheme).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthTktOptions>>(new AuthTktOptionsValidator(scheme, section));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<AuthTktCutoffs>();
         return builder.AddScheme<AuthTktOptions, AuthTktHandler>(scheme, configure);
     }
 }

@@ -5,6 +5,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.Tickets;
@@ -35,35 +36,51 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
 
     private CookieSettings Cookie => new(Options.CookiePath, Options.CookieDomain, Options.Secure, Options.HttpOnly, Options.SameSite);
 
-    /// <summary>Validates the request's ticket; re-issues it when it is due for refresh.</summary>
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>
+    /// Validates the request's ticket. In an application with Tessera sessions (<c>app.UseTessera()</c> before
+    /// authentication), a ticket issued at or before the user's last sign-out, revocation or password change is refused,
+    /// and a ticket is re-issued (when due for refresh, or when it was ended that way) only for a live signed-in session of
+    /// the same user, never for a mere valid ticket. Without Tessera sessions, a ticket due for refresh is re-issued as
+    /// mod_auth_tkt does.
+    /// </summary>
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         // Several Cookie lines are searched as one, as Apache searches each; StringValues would join them with ','.
         var cookies = Request.Headers.Cookie;
         var header = cookies.Count > 1 ? string.Join("; ", (IEnumerable<string?>)cookies) : cookies.ToString();
         if (string.IsNullOrEmpty(header) || !HasOurCookie(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         var verdict = Pair.Validator.ValidateCookieHeader(header, TicketAddress());
         if (!verdict.IsValid)
         {
-            var reason = verdict.Reason.ToString();
-            Log.TicketRejected(Logger, reason);
-            TesseraHttpMetrics.TicketsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
-            return Task.FromResult(AuthenticateResult.Fail("The auth_tkt ticket was not accepted."));
-        }
-
-        if (verdict.RefreshCookieValue is { } refreshed && !Response.HasStarted)
-        {
-            CookieHeader.Append(Response, Options.CookieName, refreshed, Cookie, maxAge: null);
-            TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "refresh"));
-            Log.TicketRefreshed(Logger);
-            Context.Items[RefreshedKey] = true;
+            return Reject(verdict.Reason.ToString());
         }
 
         var ticket = verdict.Ticket!;
+        if (Context.Features.Get<ITesseraSessionFeature>() is not null)
+        {
+            var forLiveSession = HasLiveSession(Context, ticket.UserId);
+            var cutoff = Cutoffs is { } cutoffs ? await cutoffs.GetAsync(ticket.UserId, Context.RequestAborted).ConfigureAwait(false) : null;
+            var ended = cutoff is { } at && !AuthTktCutoffs.IsAfter(ticket.IssuedAt, at);
+            if (ended && !forLiveSession)
+            {
+                return Reject("Ended");
+            }
+
+            if (forLiveSession && (ended || verdict.RefreshCookieValue is not null) && !Response.HasStarted)
+            {
+                var fresh = ticket with { IssuedAt = AuthTktCutoffs.IssueTime(TimeProvider.GetUtcNow(), cutoff), ClientIp = TicketAddress() };
+                Refreshed(Pair.Issuer.IssueCookieValue(fresh));
+            }
+        }
+        else if (verdict.RefreshCookieValue is { } refreshed && !Response.HasStarted)
+        {
+            Refreshed(refreshed);
+        }
+
         var identity = new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, ticket.UserId, ClaimValueTypes.String, ClaimsIssuer));
         identity.AddClaim(new Claim(ClaimTypes.Name, ticket.UserId, ClaimValueTypes.String, ClaimsIssuer));
@@ -82,11 +99,34 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
             properties.ExpiresUtc = issued + Options.Timeout;
         }
 
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), properties, Scheme.Name));
+    }
+
+    /// <summary>Whether the request's Tessera session is signed in as <paramref name="userId"/>.</summary>
+    internal static bool HasLiveSession(HttpContext context, string? userId) =>
+        userId is not null
+        && context.Features.Get<ITesseraSessionFeature>() is TesseraSessionFeature { IsMaterialized: true } feature
+        && string.Equals(feature.Current.UserId, userId, StringComparison.Ordinal);
+
+    private AuthTktCutoffs? Cutoffs => Context.RequestServices.GetService<AuthTktCutoffs>();
+
+    private AuthenticateResult Reject(string reason)
+    {
+        Log.TicketRejected(Logger, reason);
+        TesseraHttpMetrics.TicketsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        return AuthenticateResult.Fail("The auth_tkt ticket was not accepted.");
+    }
+
+    private void Refreshed(string cookieValue)
+    {
+        CookieHeader.Append(Response, Options.CookieName, cookieValue, Cookie, maxAge: null);
+        TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "refresh"));
+        Log.TicketRefreshed(Logger);
+        Context.Items[RefreshedKey] = true;
     }
 
     /// <summary>Issues a ticket for <paramref name="user"/>: NameIdentifier (or Name) as user id, Role claims as tokens, the user data claim as user data.</summary>
-    protected override Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
+    protected override async Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties)
     {
         ArgumentNullException.ThrowIfNull(user);
         var userId = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name
@@ -107,9 +147,14 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
             }
         }
 
+        // A ticket must outlive the user's last sign-out or revocation: dated after it, by a second at most.
+        var cutoff = Context.Features.Get<ITesseraSessionFeature>() is not null && Cutoffs is { } cutoffs
+            ? await cutoffs.GetAsync(userId, Context.RequestAborted).ConfigureAwait(false)
+            : null;
         var ticket = new AuthTicket
         {
             UserId = userId,
+            IssuedAt = cutoff is null ? null : AuthTktCutoffs.IssueTime(TimeProvider.GetUtcNow(), cutoff),
             Tokens = [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value)],
             UserData = user.FindFirst(AuthTktDefaults.UserDataClaimType)?.Value ?? string.Empty,
             ClientIp = TicketAddress(),
@@ -118,7 +163,6 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         TimeSpan? maxAge = properties?.IsPersistent == true && Options.Timeout > TimeSpan.Zero ? Options.Timeout : null;
         CookieHeader.Append(Response, Options.CookieName, value, Cookie, maxAge);
         TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "sign-in"));
-        return Task.CompletedTask;
     }
 
     /// <summary>Clears the ticket cookie.</summary>

@@ -76,6 +76,18 @@ public sealed class AuthTktOptions : AuthenticationSchemeOptions
     /// <value>The default is <see langword="null"/>: a challenge answers 401.</value>
     public string? LoginPath { get; set; }
 
+    /// <summary>
+    /// The sites <c>MapAuthTktLogin</c> may send a user back to (its <c>next</c> parameter): absolute http(s) origins such
+    /// as <c>https://wiki.example.com</c> (scheme, host and port; no path), checked at start-up. A <c>next</c> on another
+    /// origin goes to <see cref="DefaultNext"/> instead, so the login service is not an open redirect.
+    /// </summary>
+    /// <value>The default is empty: only local paths and <see cref="DefaultNext"/>.</value>
+    public IList<string> AllowedSites { get; } = [];
+
+    /// <summary>Where <c>MapAuthTktLogin</c> sends a user whose <c>next</c> is absent or not allowed: a local path or a URL on one of <see cref="AllowedSites"/>.</summary>
+    /// <value>The default is <c>/</c>.</value>
+    public string DefaultNext { get; set; } = "/";
+
     /// <summary>The effective refresh interval.</summary>
     internal TimeSpan EffectiveRefreshInterval =>
         RefreshInterval ?? TimeSpan.FromSeconds(Math.Max(1, Timeout.TotalSeconds * RefreshFraction / 2));
@@ -131,12 +143,63 @@ public sealed class AuthTktOptions : AuthenticationSchemeOptions
             failures.Add($"AuthTkt:CookiePath '{Printable(CookiePath ?? string.Empty)}' must start with '/' and contain no ';', ',', spaces or control characters (e.g. '/').");
         }
 
+        for (var i = 0; i < AllowedSites.Count; i++)
+        {
+            if (Origin(AllowedSites[i], siteEntry: true) is null)
+            {
+                failures.Add($"AuthTkt:AllowedSites:{i} '{Printable(AllowedSites[i] ?? string.Empty)}' must be an absolute http or https origin such as 'https://wiki.example.com' "
+                    + "(scheme, host and optional port; no path, query, fragment or user name).");
+            }
+        }
+
+        if (ResolveNext(DefaultNext) is null)
+        {
+            failures.Add($"AuthTkt:DefaultNext '{Printable(DefaultNext ?? string.Empty)}' must be a local path such as '/' or a URL on one of AuthTkt:AllowedSites.");
+        }
+
         if (!Enum.IsDefined(IPv6Policy))
         {
             failures.Add("AuthTkt:IPv6Policy must be IssueUnbound or RefuseSignIn.");
         }
 
         return failures;
+    }
+
+    /// <summary>
+    /// <paramref name="next"/> when it may be redirected to: a local path (<c>/x</c>, never <c>//host</c> or <c>/\host</c>)
+    /// or an absolute URL whose origin is one of <see cref="AllowedSites"/>; otherwise <see langword="null"/>.
+    /// </summary>
+    internal string? ResolveNext(string? next)
+    {
+        if (LocalUrl.IsLocal(next))
+        {
+            return next;
+        }
+
+        return Origin(next, siteEntry: false) is { } origin
+            && AllowedSites.Any(site => string.Equals(Origin(site, siteEntry: true), origin, StringComparison.OrdinalIgnoreCase))
+            ? next
+            : null;
+    }
+
+    // The normalized origin (scheme://host[:port], default port dropped) of an absolute http(s) URL without user info
+    // or characters a browser would strip; an AllowedSites entry must also carry nothing after the origin.
+    private static string? Origin(string? url, bool siteEntry)
+    {
+        if (string.IsNullOrEmpty(url) || url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == '\\')
+            || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || uri.UserInfo.Length > 0 || uri.Host.Length == 0)
+        {
+            return null;
+        }
+
+        if (siteEntry && (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0))
+        {
+            return null;
+        }
+
+        return uri.GetLeftPart(UriPartial.Authority);
     }
 
     private static bool IsForbiddenInAttribute(char c) => c is ';' or ',' or ' ' || char.IsControl(c);

@@ -16,12 +16,13 @@ internal sealed class CookieModeEngine : ISessionEngine
     private readonly LegacyCookieReader? _legacy;
     private readonly TimeProvider _time;
 
-    public CookieModeEngine(Keyring keyring, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null)
+    public CookieModeEngine(Keyring keyring, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
         _options = options.Value;
         _time = time;
         Logger = logger;
         _legacy = legacy;
+        Cutoffs = cutoffs;
         _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
         _cookieAttributes = CookieHeader.Attributes(_cookie, _options.MaxAge);
         _format = new SealedCookieFormat(
@@ -41,6 +42,9 @@ internal sealed class CookieModeEngine : ISessionEngine
     }
 
     public ILogger Logger { get; }
+
+    /// <summary>Where a sign-out, revocation or password change ends the user's auth_tkt tickets; <see langword="null"/> without the auth_tkt scheme.</summary>
+    public AuthTktCutoffs? Cutoffs { get; }
 
     public DateTimeOffset Now => _time.GetUtcNow();
 

@@ -112,25 +112,25 @@ internal sealed class CookieRequestSession : RequestSession
         return Task.CompletedTask;
     }
 
-    public override Task SignOutAsync(CancellationToken cancellationToken = default)
+    public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
+        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data = [];
         _created = null;
         _signedOut = true;
         _modified = false;
-        return Task.CompletedTask;
     }
 
-    public override Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
+    public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
     {
         if (UserId is null)
         {
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
+        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data[CheckKey] = HashCheck(checkValue);
         _modified = true;
-        return Task.CompletedTask;
     }
 
     public override Task RotateAsync(CancellationToken cancellationToken = default)

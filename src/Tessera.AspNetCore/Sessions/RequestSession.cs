@@ -53,6 +53,13 @@ internal abstract class RequestSession : ITesseraSession
     /// <summary>Signs the session out when its stored check value no longer matches the user's (server mode checks in the store).</summary>
     public abstract ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends the user's earlier auth_tkt tickets (a no-op without the auth_tkt scheme or a user). Called before the
+    /// session itself changes (sign-out, revocation, password change), so a store failure leaves both as they were.
+    /// </summary>
+    protected static ValueTask EndTicketsAsync(AuthTktCutoffs? cutoffs, string? user, CancellationToken cancellationToken) =>
+        user is not null && cutoffs is not null ? cutoffs.EndTicketsAsync(user, cancellationToken) : ValueTask.CompletedTask;
+
     /// <summary>Saves the session and writes (or clears) its cookie on <paramref name="response"/>.</summary>
     public abstract ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken);
 }

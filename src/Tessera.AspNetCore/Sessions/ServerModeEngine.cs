@@ -16,17 +16,21 @@ internal sealed class ServerModeEngine : ISessionEngine
     private readonly string _cookieAttributes;
     private readonly LegacyCookieReader? _legacy;
 
-    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null)
+    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
         _manager = manager;
         _options = options.Value;
         Logger = logger;
         _legacy = legacy;
+        Cutoffs = cutoffs;
         _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
         _cookieAttributes = CookieHeader.Attributes(_cookie, _options.MaxAge);
     }
 
     public ILogger Logger { get; }
+
+    /// <summary>Where a sign-out, revocation or password change ends the user's auth_tkt tickets; <see langword="null"/> without the auth_tkt scheme.</summary>
+    public AuthTktCutoffs? Cutoffs { get; }
 
     public bool CookieHasMaxAge => _options.MaxAge is not null;
 

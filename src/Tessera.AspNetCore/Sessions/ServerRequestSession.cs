@@ -66,11 +66,17 @@ internal sealed class ServerRequestSession : RequestSession
         await _manager.SignInAsync(_session, signIn.UserId, signIn.CheckValue ?? string.Empty, signIn.Principal, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task SignOutAsync(CancellationToken cancellationToken = default) =>
+    public override async Task SignOutAsync(CancellationToken cancellationToken = default)
+    {
+        await EndTicketsAsync(_engine.Cutoffs, _session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+    }
 
-    public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default) =>
+    public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
+    {
+        await EndTicketsAsync(_engine.Cutoffs, _session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.KeepLoginAsync(_session, checkValue, cancellationToken).ConfigureAwait(false);
+    }
 
     public override async Task RotateAsync(CancellationToken cancellationToken = default) =>
         await _manager.RotateAsync(_session, cancellationToken).ConfigureAwait(false);
@@ -105,11 +111,20 @@ internal sealed class ServerRequestSession : RequestSession
             return true;
         }
 
+        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         return await _manager.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default) =>
-        _session.UserId is { } user ? await _manager.RevokeAllAsync(user, _session, cancellationToken).ConfigureAwait(false) : 0;
+    public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default)
+    {
+        if (_session.UserId is not { } user)
+        {
+            return 0;
+        }
+
+        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
+        return await _manager.RevokeAllAsync(user, _session, cancellationToken).ConfigureAwait(false);
+    }
 
     public override async Task<int> RevokeAllAsync(CancellationToken cancellationToken = default)
     {
@@ -118,6 +133,7 @@ internal sealed class ServerRequestSession : RequestSession
             return 0;
         }
 
+        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
         return count;
@@ -143,6 +159,7 @@ internal sealed class ServerRequestSession : RequestSession
             }
 
             Log.CheckValueChanged(_engine.Logger, fingerprint);
+            await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         }
     }
 

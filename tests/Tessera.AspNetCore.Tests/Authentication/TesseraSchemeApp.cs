@@ -15,7 +15,8 @@ namespace Tessera.AspNetCore.Tests.Authentication;
 /// An application authenticated by the Tessera scheme: <c>POST /login/{user}</c> signs in through
 /// <c>HttpContext.SignInAsync</c> (query: <c>role</c>, <c>dept</c>, <c>stamp</c>, <c>persistent</c>, <c>days</c>),
 /// <c>POST /logout</c> signs out, <c>GET /me</c> is <c>[Authorize]</c>, <c>/admin</c> needs the admin role, <c>/editorial</c> a policy.
-/// With <c>authTkt</c>, the auth_tkt scheme is registered too (and its refresh and removal endpoints mapped).
+/// <c>/revoke-others</c>, <c>/revoke-all</c> and <c>/keep-login/{check}</c> call the session's own methods. With <c>authTkt</c>,
+/// the auth_tkt scheme is registered too, <c>GET /ticket</c> needs a ticket, and the refresh and removal endpoints are mapped.
 /// </summary>
 public static class TesseraSchemeApp
 {
@@ -92,8 +93,23 @@ public static class TesseraSchemeApp
                 app.MapGet("/Account/Login", () => "login page");
                 app.MapGet("/Account/AccessDenied", () => "access denied page");
                 app.MapFallback(() => "fallback").RequireAuthorization();
+                app.MapPost("/revoke-others", async (HttpContext c, CancellationToken ct) => (await c.GetTesseraSession().RevokeOthersAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                app.MapPost("/revoke-all", async (HttpContext c, CancellationToken ct) => (await c.GetTesseraSession().RevokeAllAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                app.MapPost("/keep-login/{check}", async (HttpContext c, string check) =>
+                {
+                    // A password change: the user's check value changes, and this session keeps its login.
+                    if (c.RequestServices.GetService<ITesseraCheckValueProvider>() is MutableCheckValues checks)
+                    {
+                        checks.Values[c.GetTesseraSession().UserId!] = check;
+                    }
+
+                    await c.GetTesseraSession().KeepLoginAsync(check);
+                    return "ok";
+                });
                 if (authTkt)
                 {
+                    app.MapGet("/ticket", (HttpContext c) => c.User.Identity!.Name)
+                        .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AuthTktDefaults.AuthenticationScheme });
                     app.MapAuthTktRefresh();
                     app.MapAuthTktRemoval();
                 }
