@@ -16,6 +16,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     private TestCluster(Dictionary<int, int> pids) => _pids = pids;
 
+    /// <summary>The nodes' ports.</summary>
+    public IReadOnlyList<int> Ports => [.. _pids.Keys.Order()];
+
     /// <summary>The nodes' endpoints joined by commas: the store's connection string.</summary>
     public string ConnectionString => string.Join(',', _pids.Keys.Order().Select(p => $"127.0.0.1:{p}"));
 
@@ -49,8 +52,8 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Polls until the node on <paramref name="askPort"/> reports cluster_state:ok with every slot served by a
-    /// master that is not failed; throws after <paramref name="timeout"/>.</summary>
-    public static async Task WaitHealthyAsync(int askPort, TimeSpan timeout)
+    /// master that is not failed (and not <paramref name="without"/>); throws after <paramref name="timeout"/>.</summary>
+    public static async Task WaitHealthyAsync(int askPort, TimeSpan timeout, int? without = null)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -61,7 +64,7 @@ public sealed class TestCluster : IAsyncDisposable
                 var nodes = await ClusterNodesAsync(askPort).ConfigureAwait(false);
                 if (info.Contains("cluster_state:ok", StringComparison.Ordinal)
                     && info.Contains("cluster_slots_ok:16384", StringComparison.Ordinal)
-                    && nodes.Where(n => n.Master && !n.Failed).Sum(n => n.SlotCount) == 16384)
+                    && nodes.Where(n => n.Master && !n.Failed && n.Port != without).Sum(n => n.SlotCount) == 16384)
                 {
                     return;
                 }
@@ -77,6 +80,37 @@ public sealed class TestCluster : IAsyncDisposable
             }
 
             await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How many keys match <paramref name="pattern"/> on the node on <paramref name="port"/>.</summary>
+    public static async Task<int> KeyCountAsync(int port, string pattern)
+    {
+        using var connection = await ConnectAsync(port).ConfigureAwait(false);
+        return ((RedisResult[])(await connection.GetServer(IPAddress.Loopback, port).ExecuteAsync("KEYS", pattern).ConfigureAwait(false)))!.Length;
+    }
+
+    /// <summary>Polls until every replica of the primary on <paramref name="port"/> has acknowledged all its writes.</summary>
+    public static async Task WaitReplicatedAsync(int port, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var info = (await QueryAsync(port, "INFO", "replication").ConfigureAwait(false)).Split('\n').Select(l => l.Trim()).ToArray();
+            var offset = long.Parse(info.Single(l => l.StartsWith("master_repl_offset:", StringComparison.Ordinal)).Split(':')[1]);
+            var replicas = info.Where(l => l.StartsWith("slave", StringComparison.Ordinal) && l.Contains("offset=", StringComparison.Ordinal))
+                .Select(l => long.Parse(l.Split(',').Single(f => f.StartsWith("offset=", StringComparison.Ordinal))[7..])).ToArray();
+            if (replicas.Length > 0 && replicas.All(r => r >= offset))
+            {
+                return;
+            }
+
+            if (watch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The replicas of port {port} did not catch up within {timeout}.");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
         }
     }
 
@@ -105,18 +139,20 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>One command to one node, on a connection of its own (not cluster-aware, so it reaches exactly that node).</summary>
     public static async Task<string> QueryAsync(int port, string command, params object[] args)
     {
-        using var connection = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-        {
-            EndPoints = { { IPAddress.Loopback, port } },
-            ConnectTimeout = 2000,
-            AbortOnConnectFail = true,
-            AllowAdmin = true,
-            SyncTimeout = 5000,
-            AsyncTimeout = 5000,
-        }).ConfigureAwait(false);
+        using var connection = await ConnectAsync(port).ConfigureAwait(false);
         var result = await connection.GetServer(IPAddress.Loopback, port).ExecuteAsync(command, args).ConfigureAwait(false);
         return result.ToString();
     }
+
+    private static Task<ConnectionMultiplexer> ConnectAsync(int port) => ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+    {
+        EndPoints = { { IPAddress.Loopback, port } },
+        ConnectTimeout = 2000,
+        AbortOnConnectFail = true,
+        AllowAdmin = true,
+        SyncTimeout = 5000,
+        AsyncTimeout = 5000,
+    });
 
     private static int FreeBasePort()
     {
