@@ -68,7 +68,7 @@ cmd_cluster_start() {
     port=$((base + i)); mkdir -p "$dir/$port"; : > "$dir/$port/.tessera-redis"
     bus=$((port + 10000)); [ "$bus" -le 65535 ] || bus=$((port - 10000))
     if ! pids+=("$(start_server "$dir/$port" "$port" --cluster-enabled yes --cluster-config-file nodes.conf --cluster-port "$bus" \
-        --cluster-node-timeout 1000 --cluster-replica-validity-factor 0 --cluster-require-full-coverage no)"); then
+        --cluster-node-timeout 1000 --cluster-replica-validity-factor 0 --cluster-require-full-coverage no --shutdown-on-sigterm "nosave now")"); then
       for n in "${pids[@]}"; do kill -KILL "$n" 2>/dev/null || true; done
       rm -rf -- "$dir"; die "cluster node $port did not start"
     fi
@@ -100,14 +100,19 @@ cmd_cluster_start() {
 
 cmd_cluster_stop() {
   (($#)) || die "usage: $ME cluster-stop PID..."
-  local pid dir parents=() p
+  local pid dir live=() parents=() p i
   for pid in "$@"; do
     [[ $pid =~ ^[0-9]+$ ]] || die "not a PID: $pid"
     dir=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)
     [ -n "$dir" ] || continue   # already gone (a fault test killed it)
     [ -f "$dir/.tessera-redis" ] && [ -f "$dir/../.tessera-redis-cluster" ] || die "process $pid is not a cluster node started by $ME"
-    parents+=("$(dirname "$dir")")
-    cmd_stop --keep "$pid"
+    live+=("$pid"); parents+=("$(dirname "$dir")")
+  done
+  # All at once: each node takes a moment to shut down.
+  for pid in "${live[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${live[@]}"; do
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
   done
   for p in "${parents[@]}"; do [ -f "$p/.tessera-redis-cluster" ] && rm -rf -- "$p"; done
   return 0

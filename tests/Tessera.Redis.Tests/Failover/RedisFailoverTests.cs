@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tessera.Redis.Tests.Cluster;
 using Tessera.StoreTesting;
+using Xunit.Abstractions;
 
 namespace Tessera.Redis.Tests.Failover;
 
@@ -9,14 +10,16 @@ namespace Tessera.Redis.Tests.Failover;
 /// answer is a 200 for the client's own user or a 503 (never a 500, never another user, never signed out), a replica
 /// takes over, and afterwards every session is intact.
 /// </summary>
-public sealed class RedisFailoverTests
+public sealed class RedisFailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task ClusterMasterKilled_UnderLoad_Answers200Or503AndReplicaTakesOverWithSessionsIntact()
     {
+        var watch = Stopwatch.StartNew();
         await using var cluster = await TestCluster.StartAsync();
+        output.WriteLine($"cluster up: {watch.Elapsed}");
         var prefix = SharedServers.UniqueName("fo") + ":";
         await using var app = await FailoverApp.StartAsync(cluster.ConnectionString, prefix, clients: 24);
         var masters = await TestCluster.MastersAsync(cluster.Ports[0]);
@@ -34,9 +37,12 @@ public sealed class RedisFailoverTests
         using var stop = new CancellationTokenSource();
         var load = app.RunAsync(stop.Token);
         await app.WaitAllServedSinceAsync(Stopwatch.GetTimestamp(), Patience);
+        output.WriteLine($"load running: {watch.Elapsed}");
         cluster.Kill(victim);
         await TestCluster.WaitHealthyAsync(survivor, Patience, without: victim);
+        output.WriteLine($"failed over: {watch.Elapsed}");
         await app.WaitAllServedSinceAsync(Stopwatch.GetTimestamp(), Patience);
+        output.WriteLine($"every client served again: {watch.Elapsed} ({app.Served} served, {app.Unavailable} answered 503)");
         await stop.CancelAsync();
         await load;
 
@@ -60,9 +66,12 @@ public sealed class RedisFailoverTests
         using var stop = new CancellationTokenSource();
         var load = app.RunAsync(stop.Token);
         await app.WaitAllServedSinceAsync(Stopwatch.GetTimestamp(), Patience);
+        var watch = Stopwatch.StartNew();
         await primary.StopAsync(keep: false);
         await TestCluster.QueryAsync(replica.Port, "REPLICAOF", "NO", "ONE");
+        output.WriteLine($"promoted: {watch.Elapsed}");
         await app.WaitAllServedSinceAsync(Stopwatch.GetTimestamp(), Patience);
+        output.WriteLine($"every client served again: {watch.Elapsed} ({app.Served} served, {app.Unavailable} answered 503)");
         await stop.CancelAsync();
         await load;
 
