@@ -102,7 +102,7 @@ public sealed class RedisSessionStoreTests
     }
 
     [Fact]
-    public async Task SweepAsync_ExpiredAndGarbage_DeletesThemAndPrunesIndex()
+    public async Task SweepAsync_ExpiredAndGarbage_DeletesThemPrunesIndexAndLeavesOtherTypes()
     {
         var (store, prefix, redis) = await NewStoreAsync();
         await using var _s = store;
@@ -113,12 +113,15 @@ public sealed class RedisSessionStoreTests
         }
 
         await redis.GetDatabase().StringSetAsync(prefix + "s:" + Key(), "garbage");
+        var foreign = prefix + "s:" + Key();
+        await redis.GetDatabase().HashSetAsync(foreign, "not", "a record"); // another type under the prefix: left alone
         _clock.Advance(TimeSpan.FromMinutes(5));
 
         Assert.Equal(new SessionStoreStatistics(5, 26), await store.GetStatisticsAsync(default));
         Assert.Equal(26, await store.SweepAsync(default));
         Assert.Equal(new SessionStoreStatistics(5, 0), await store.GetStatisticsAsync(default));
         Assert.Equal(5, await redis.GetDatabase().SortedSetLengthAsync(prefix + "i:" + Convert.ToHexStringLower("bob"u8)));
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(foreign));
     }
 
     [Fact]
