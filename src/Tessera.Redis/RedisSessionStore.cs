@@ -295,7 +295,7 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
     /// each page (one SCAN and its batch) is bounded by <see cref="RedisSessionStoreOptions.OperationTimeout"/>.</summary>
     private async Task ScanAsync(string operation, string prefix, Func<IDatabase, RedisKey[], Task> batch, CancellationToken cancellationToken)
     {
-        var primaries = await RunAsync(operation, (connection, _) => PrimariesAsync(connection), cancellationToken).ConfigureAwait(false);
+        var primaries = await RunAsync(operation, (connection, _) => Task.FromResult(Primaries(connection)), cancellationToken).ConfigureAwait(false);
         var pattern = EscapeGlob(prefix) + "*";
         foreach (var primary in primaries)
         {
@@ -326,8 +326,6 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
 
     /// <summary>The servers that hold the data: the primary, or every master of a cluster (failing when a master that
     /// serves slots is unreachable or slots are unserved, since a scan would then silently miss keys).</summary>
-    private static Task<IServer[]> PrimariesAsync(IConnectionMultiplexer connection) => Task.FromResult(Primaries(connection));
-
     private static IServer[] Primaries(IConnectionMultiplexer connection)
     {
         var servers = connection.GetServers();
