@@ -295,7 +295,12 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
     /// each page (one SCAN and its batch) is bounded by <see cref="RedisSessionStoreOptions.OperationTimeout"/>.</summary>
     private async Task ScanAsync(string operation, string prefix, Func<IDatabase, RedisKey[], Task> batch, CancellationToken cancellationToken)
     {
-        var primaries = await RunAsync(operation, (connection, _) => Task.FromResult(Primaries(connection)), cancellationToken).ConfigureAwait(false);
+        var primaries = await RunAsync(operation, async (connection, db) =>
+        {
+            // A ping waits for the connection like any command (bounded by OperationTimeout) before the topology is read.
+            await db.PingAsync().ConfigureAwait(false);
+            return Primaries(connection);
+        }, cancellationToken).ConfigureAwait(false);
         var pattern = EscapeGlob(prefix) + "*";
         foreach (var primary in primaries)
         {
@@ -405,7 +410,12 @@ public sealed class RedisSessionStore : ISessionStore, IUserSessionIndex, IExpir
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.OperationFailed(_logger, e, operation);
-            throw new SessionStoreException(Name, e is TimeoutException ? $"{operation} timed out after {_options.OperationTimeout.TotalMilliseconds} ms{Endpoints}" : operation + " failed", e);
+            throw new SessionStoreException(Name, e switch
+            {
+                TimeoutException => $"{operation} timed out after {_options.OperationTimeout.TotalMilliseconds} ms{Endpoints}",
+                InvalidOperationException => $"{operation} failed: {e.Message}", // the store's own topology messages
+                _ => operation + " failed",
+            }, e);
         }
     }
 
