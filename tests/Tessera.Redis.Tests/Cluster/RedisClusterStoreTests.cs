@@ -67,7 +67,7 @@ public sealed class RedisClusterStoreTests
     }
 
     /// <summary>On how many masters the records of <paramref name="keys"/> live.</summary>
-    internal static async Task<int> MastersHoldingAsync(string connection, string prefix, IEnumerable<SessionKey> keys)
+    private static async Task<int> MastersHoldingAsync(string connection, string prefix, IEnumerable<SessionKey> keys)
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(connection);
         var endpoints = await Task.WhenAll(keys.Select(k => redis.GetDatabase().IdentifyEndpointAsync(prefix + "s:" + k)));
