@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh - runs every test of Tessera on a fresh Debian machine with the .NET 10 SDK.
 # Installs what is missing (Debian packages, NuGet restore), starts PostgreSQL and Redis on 127.0.0.1 for the
-# store tests (the interop tests start Apache mod_auth_tkt themselves, per configuration), runs each test
+# store tests and a Redis Cluster (the interop tests start Apache mod_auth_tkt themselves, per configuration), runs each test
 # project, and ends with the line "N passed, N failed". Exits non-zero on any failure.
 # Usage: ./test.sh [--filter EXPR]   (the filter is passed to dotnet test)
 # Unfiltered, a project that runs no test is a failure. Filtered, a project with no matching test is not; the run
@@ -30,9 +30,15 @@ fi
 PG_PORT=${TESSERA_PG_PORT:-55432}; REDIS_PORT=${TESSERA_REDIS_PORT:-56379}
 PG_PID=$(scripts/postgres.sh start "$PG_PORT") || { echo "0 passed, 1 failed"; exit 1; }
 REDIS_PID=$(scripts/redis.sh start "$REDIS_PORT") || { scripts/postgres.sh stop "$PG_PID"; echo "0 passed, 1 failed"; exit 1; }
-trap 'scripts/postgres.sh stop "$PG_PID" || true; scripts/redis.sh stop "$REDIS_PID" || true' EXIT
+# A Redis Cluster (3 masters + 3 replicas) on CLUSTER_PORT..CLUSTER_PORT+5; the failover tests start clusters of their own.
+CLUSTER_PORT=${TESSERA_REDIS_CLUSTER_PORT:-57001}
+CLUSTER=$(scripts/redis.sh cluster-start "$CLUSTER_PORT") || {
+  scripts/postgres.sh stop "$PG_PID"; scripts/redis.sh stop "$REDIS_PID"; echo "0 passed, 1 failed"; exit 1; }
+CLUSTER_PIDS=$(cut -d' ' -f1 <<<"$CLUSTER" | paste -sd' ')
+trap 'scripts/postgres.sh stop "$PG_PID" || true; scripts/redis.sh stop "$REDIS_PID" || true; scripts/redis.sh cluster-stop $CLUSTER_PIDS || true' EXIT
 export TESSERA_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=tessera;Password=tessera;Database=tessera"
 export TESSERA_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+export TESSERA_TEST_REDIS_CLUSTER=$(cut -d' ' -f2 <<<"$CLUSTER" | paste -sd,)
 
 status=0
 for proj in tests/*/*.Tests.csproj; do

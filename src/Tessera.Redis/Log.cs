@@ -11,6 +11,6 @@ internal static partial class Log
     [LoggerMessage(3201, LogLevel.Warning, "Redis store: unreadable value for session {Fingerprint} treated as missing: {Reason}")]
     public static partial void UnreadableValue(ILogger logger, string fingerprint, string reason);
 
-    [LoggerMessage(3202, LogLevel.Debug, "Redis store: swept {Count} expired sessions")]
-    public static partial void Swept(ILogger logger, int count);
+    [LoggerMessage(3202, LogLevel.Debug, "Redis store: swept {Count} expired sessions and {Pruned} stale user-index entries")]
+    public static partial void Swept(ILogger logger, int count, long pruned);
 }

@@ -20,6 +20,38 @@ internal static class RedisRecordFormat
 
     public static string Ticks(DateTimeOffset time) => time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
 
+    /// <summary>How many leading bytes hold the version and the expiry (the most <see cref="TryReadExpiry"/> needs).</summary>
+    public const int ExpiryPrefixLength = 3 + 18 + 1 + 19 + 1;
+
+    /// <summary>The expiry ticks from the start of a stored value, without the rest of it (for scans that fetch only
+    /// the first <see cref="ExpiryPrefixLength"/> bytes); false when the start is not this store's header.</summary>
+    public static bool TryReadExpiry(ReadOnlySpan<byte> start, out long ticks)
+    {
+        ticks = 0;
+        if (!start.StartsWith("T1 "u8))
+        {
+            return false;
+        }
+
+        var rest = start[Magic.Length..];
+        var space = rest.IndexOf((byte)' ');
+        if (space is < 1 or > 18 || rest.Length < space + 1 + 19 + 1 || rest[space + 1 + 19] != (byte)' ')
+        {
+            return false;
+        }
+
+        foreach (var b in rest[..space])
+        {
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+        }
+
+        return long.TryParse(rest.Slice(space + 1, 19), NumberStyles.None, CultureInfo.InvariantCulture, out ticks)
+            && ticks <= DateTimeOffset.MaxValue.UtcTicks;
+    }
+
     public static string TagHex(string userTag) => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(userTag));
 
     public static byte[] Encode(SessionRecord record)

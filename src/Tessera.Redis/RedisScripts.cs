@@ -6,7 +6,9 @@ namespace Tessera.Redis;
 /// <see cref="RedisRecordFormat"/> would not decode count as absent here too, so reads and writes agree.
 /// </summary>
 /// <remarks>
-/// The scripts touch index keys they compute, so they need one Redis server (or primary); Redis Cluster is not supported.
+/// Every script touches exactly one key (a record, a user index or the key check), so each runs on the one
+/// Redis Cluster node that owns that key's slot. What spans a record and its user's index is ordered, not atomic:
+/// see <see cref="RedisSessionStore"/>.
 /// </remarks>
 internal static class RedisScripts
 {
@@ -25,7 +27,7 @@ internal static class RedisScripts
 
         """;
 
-    /// <summary>KEYS[1] record, KEYS[2] user index set (optional). ARGV: expected version, now, value, ttl ms, member.</summary>
+    /// <summary>KEYS[1] record. ARGV: expected version, now, value, ttl ms. Returns 1 when saved, 0 on a version conflict.</summary>
     public const string Save = Parse + """
         local version, expires = parse(redis.call('GET', KEYS[1]))
         local live = version and expires > ARGV[2] and version
@@ -35,61 +37,49 @@ internal static class RedisScripts
           return 0
         end
         redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
-        if KEYS[2] then
-          redis.call('SADD', KEYS[2], ARGV[5])
-          if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-        end
         return 1
         """;
 
-    /// <summary>KEYS[1] record. ARGV: index key prefix, member.</summary>
+    /// <summary>KEYS[1] user index (sorted set: member = record key, score = its expiry in Unix ms). ARGV: score,
+    /// member, ttl ms, now in Unix ms. Raises the member's score (never lowers it: a racing save with an earlier expiry
+    /// must not hide a later one), drops members expired by now, and keeps the set alive as long as its longest record.</summary>
+    public const string IndexAdd = """
+        redis.call('ZADD', KEYS[1], 'GT', ARGV[1], ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+        return 1
+        """;
+
+    /// <summary>KEYS[1] record. Deletes it; returns its user tag hex, or false when it was absent, anonymous or unreadable.</summary>
     public const string Delete = Parse + """
         local version, expires, tag = parse(redis.pcall('GET', KEYS[1]))
         redis.call('DEL', KEYS[1])
-        if tag and tag ~= '-' then redis.call('SREM', ARGV[1] .. tag, ARGV[2]) end
+        if tag and tag ~= '-' then return tag end
+        return false
+        """;
+
+    /// <summary>KEYS[1] record. ARGV: user tag hex, now. Deletes the record only while it belongs to that user.
+    /// Returns 0 when absent, 1 when a live record was deleted, 2 when a dead one was, 3 when it belongs to someone else
+    /// (or is unreadable: then it is left alone).</summary>
+    public const string DeleteOwned = Parse + """
+        local current = redis.pcall('GET', KEYS[1])
+        if type(current) ~= 'string' then return 0 end
+        local version, expires, tag = parse(current)
+        if tag ~= ARGV[1] then return 3 end
+        redis.call('DEL', KEYS[1])
+        if expires > ARGV[2] then return 1 end
+        return 2
+        """;
+
+    /// <summary>KEYS[1] record. ARGV: now. Deletes it only while it is still expired or unreadable (a save may have
+    /// replaced it since the sweep looked); returns 1 when deleted.</summary>
+    public const string DeleteIfDead = Parse + """
+        local current = redis.pcall('GET', KEYS[1])
+        if type(current) ~= 'string' then return 0 end
+        local version, expires = parse(current)
+        if expires and expires > ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1])
         return 1
-        """;
-
-    /// <summary>KEYS[1] user index set. ARGV: record key prefix, user tag hex, now, member to keep ('' for none).
-    /// Returns how many live records were deleted; prunes members whose record is gone or belongs to someone else.</summary>
-    public const string DeleteByUser = Parse + """
-        local deleted = 0
-        for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-          if member ~= ARGV[4] then
-            local key = ARGV[1] .. member
-            local version, expires, tag = parse(redis.pcall('GET', key))
-            if tag == ARGV[2] then
-              redis.call('DEL', key)
-              if expires > ARGV[3] then deleted = deleted + 1 end
-            end
-            redis.call('SREM', KEYS[1], member)
-          end
-        end
-        return deleted
-        """;
-
-    /// <summary>One SCAN step over record keys. ARGV: cursor, match pattern, now, count, 'sweep' or 'count',
-    /// record key prefix, index key prefix. Returns { next cursor, live, expired (or swept) }. Unreadable string
-    /// values count as expired and are swept; keys of other types are left alone.</summary>
-    public const string ScanStep = Parse + """
-        local page = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[4])
-        local live, expired = 0, 0
-        for _, key in ipairs(page[2]) do
-          local current = redis.pcall('GET', key)
-          if type(current) == 'string' then
-            local version, expires, tag = parse(current)
-            if expires and expires > ARGV[3] then
-              live = live + 1
-            else
-              expired = expired + 1
-              if ARGV[5] == 'sweep' then
-                redis.call('DEL', key)
-                if tag and tag ~= '-' then redis.call('SREM', ARGV[7] .. tag, string.sub(key, #ARGV[6] + 1)) end
-              end
-            end
-          end
-        end
-        return { page[1], live, expired }
         """;
 
     /// <summary>KEYS[1] key-check value. ARGV: expected value, new value. Replaces it only while it is still the expected one.</summary>

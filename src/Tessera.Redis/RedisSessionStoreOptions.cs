@@ -4,13 +4,15 @@ namespace Tessera.Redis;
 public sealed class RedisSessionStoreOptions
 {
     /// <summary>Where Redis is: <c>host:port[,password=...][,ssl=true]</c> (StackExchange.Redis configuration syntax).
-    /// <c>abortConnect=false</c> is always applied, so the application starts while Redis is down and the
-    /// multiplexer reconnects by itself.</summary>
+    /// A Redis Cluster, or a primary with replicas, is the same with several endpoints (<c>a:6379,b:6379,c:6379</c>): the
+    /// client discovers the topology and follows failovers. <c>abortConnect=false</c> is always applied, so the
+    /// application starts while Redis is down and the multiplexer reconnects by itself.</summary>
     /// <value>No default: required unless the store is given a connection multiplexer.</value>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Prefix of every key the store writes: records are <c>{prefix}s:{key hex}</c>, user index sets
-    /// <c>{prefix}u:{user tag hex}</c>. Several applications can share one Redis with different prefixes.</summary>
+    /// <summary>Prefix of every key the store writes: records are <c>{prefix}s:{key hex}</c>, user indexes (sorted sets)
+    /// <c>{prefix}i:{user tag hex}</c>. Several applications can share one Redis with different prefixes. On a cluster,
+    /// a prefix with a hash tag (<c>{app}:</c>) would put every key in one slot, on one master.</summary>
     /// <value>The default is <c>tessera:</c>.</value>
     public string KeyPrefix { get; set; } = "tessera:";
 
@@ -34,7 +36,8 @@ public sealed class RedisSessionStoreOptions
     /// <value>The default is 5 seconds.</value>
     public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How many keys one SCAN step examines when sweeping or counting.</summary>
+    /// <summary>How many keys one SCAN step returns when sweeping or counting: the most that one batch of short commands
+    /// puts ahead of live requests.</summary>
     /// <value>The default is 500.</value>
     public int ScanBatchSize { get; set; } = 500;
 

@@ -1,4 +1,3 @@
-using StackExchange.Redis;
 using Tessera.Sessions;
 using Tessera.StoreTesting;
 using Tessera.Testing;
@@ -18,29 +17,5 @@ public sealed class RedisSessionStoreConformanceTests : SessionStoreConformanceT
         return store;
     }
 
-    protected override async Task<byte[]> DumpAsync(ISessionStore store)
-    {
-        // Every key under the store's prefix, and every byte of each value (strings and index sets).
-        using var redis = await ConnectionMultiplexer.ConnectAsync(await SharedServers.RedisAsync() + ",syncTimeout=15000");
-        var server = redis.GetServer(redis.GetEndPoints()[0]);
-        var database = redis.GetDatabase();
-        using var dump = new MemoryStream();
-        foreach (var key in server.Keys(pattern: _prefixes[store] + "*"))
-        {
-            dump.Write(System.Text.Encoding.UTF8.GetBytes((string)key!));
-            if (await database.KeyTypeAsync(key) == RedisType.Set)
-            {
-                foreach (var member in await database.SetMembersAsync(key))
-                {
-                    dump.Write((byte[])member!);
-                }
-            }
-            else
-            {
-                dump.Write((byte[])(await database.StringGetAsync(key))!);
-            }
-        }
-
-        return dump.ToArray();
-    }
+    protected override async Task<byte[]> DumpAsync(ISessionStore store) => await RedisDump.AllAsync(await SharedServers.RedisAsync(), _prefixes[store]);
 }

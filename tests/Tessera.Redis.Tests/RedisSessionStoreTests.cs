@@ -27,7 +27,7 @@ public sealed class RedisSessionStoreTests
         var ttl = await redis.GetDatabase().KeyTimeToLiveAsync(prefix + "s:" + key);
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(5));
-        var indexTtl = await redis.GetDatabase().KeyTimeToLiveAsync(prefix + "u:" + Convert.ToHexStringLower("alice"u8));
+        var indexTtl = await redis.GetDatabase().KeyTimeToLiveAsync(prefix + "i:" + Convert.ToHexStringLower("alice"u8));
         Assert.NotNull(indexTtl);
         Assert.InRange(indexTtl.Value, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(21));
     }
@@ -102,7 +102,7 @@ public sealed class RedisSessionStoreTests
     }
 
     [Fact]
-    public async Task SweepAsync_ExpiredAndGarbage_DeletesThemAndPrunesIndex()
+    public async Task SweepAsync_ExpiredAndGarbage_DeletesThemPrunesIndexAndLeavesOtherTypes()
     {
         var (store, prefix, redis) = await NewStoreAsync();
         await using var _s = store;
@@ -113,12 +113,15 @@ public sealed class RedisSessionStoreTests
         }
 
         await redis.GetDatabase().StringSetAsync(prefix + "s:" + Key(), "garbage");
+        var foreign = prefix + "s:" + Key();
+        await redis.GetDatabase().HashSetAsync(foreign, "not", "a record"); // another type under the prefix: left alone
         _clock.Advance(TimeSpan.FromMinutes(5));
 
         Assert.Equal(new SessionStoreStatistics(5, 26), await store.GetStatisticsAsync(default));
         Assert.Equal(26, await store.SweepAsync(default));
         Assert.Equal(new SessionStoreStatistics(5, 0), await store.GetStatisticsAsync(default));
-        Assert.Equal(5, await redis.GetDatabase().SetLengthAsync(prefix + "u:" + Convert.ToHexStringLower("bob"u8)));
+        Assert.Equal(5, await redis.GetDatabase().SortedSetLengthAsync(prefix + "i:" + Convert.ToHexStringLower("bob"u8)));
+        Assert.True(await redis.GetDatabase().KeyExistsAsync(foreign));
     }
 
     [Fact]
@@ -137,6 +140,26 @@ public sealed class RedisSessionStoreTests
         Assert.Equal(2, await store.DeleteByUserAsync("carol", keep, default));
         Assert.Equal([keep], (await store.ListByUserAsync("carol", default)).Select(r => r.Key));
         Assert.NotNull(await store.LoadAsync(other, default));
+    }
+
+    [Fact]
+    public async Task ListByUserAsync_Layout1IndexSet_StillListedAndRevoked()
+    {
+        // Layout 1 indexed users in a plain set under {prefix}u:; such sets are read until they expire.
+        var (store, prefix, redis) = await NewStoreAsync();
+        await using var _s = store;
+        using var _r = redis;
+        var tag = Convert.ToHexStringLower("hank"u8);
+        var (old, kept) = (Key(), Key());
+        await store.SaveAsync(Record(old, 1, tag: "hank"), 0, default);
+        await store.SaveAsync(Record(kept, 1, tag: "hank"), 0, default);
+        await redis.GetDatabase().KeyDeleteAsync(prefix + "i:" + tag);
+        await redis.GetDatabase().SetAddAsync(prefix + "u:" + tag, [old.ToString(), kept.ToString()]);
+
+        Assert.Equal([kept, old], (await store.ListByUserAsync("hank", default)).Select(r => r.Key).OrderBy(k => k == old));
+        Assert.Equal(1, await store.DeleteByUserAsync("hank", kept, default));
+        Assert.Null(await store.LoadAsync(old, default));
+        Assert.Equal([kept.ToString()], (await redis.GetDatabase().SetMembersAsync(prefix + "u:" + tag)).Select(m => (string)m!));
     }
 
     [Fact]

@@ -86,5 +86,20 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
         }
     }
 
-    private Task CommitOnStartingAsync() => CommitAsync();
+    private async Task CommitOnStartingAsync()
+    {
+        try
+        {
+            await CommitAsync().ConfigureAwait(false);
+        }
+        catch (SessionStoreException ex)
+        {
+            // The endpoint started its own response, so the middleware cannot answer for it; an exception here would be
+            // a 500. The status and headers are still ours: a 503 like every other store failure (the store logged it).
+            TesseraHttpMetrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("store", ex.StoreName));
+            _context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            _context.Response.Headers.CacheControl = "no-store";
+            _context.Response.Headers.RetryAfter = "5";
+        }
+    }
 }
