@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Tessera.AspNetCore;
@@ -43,6 +44,8 @@ public static class AuthTktAuthenticationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AuthTktOptions>(scheme).ValidateOnStart();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<TesseraHttpMetrics>();
         builder.Services.AddSingleton<IValidateOptions<AuthTktOptions>>(new AuthTktOptionsValidator(scheme, section));
         return builder.AddScheme<AuthTktOptions, AuthTktHandler>(scheme, configure);
     }

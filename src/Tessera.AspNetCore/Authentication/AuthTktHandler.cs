@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -21,16 +22,22 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
     private static readonly ConditionalWeakTable<AuthTktOptions, TicketPair> Tickets = [];
 
     /// <summary>Created by the authentication system.</summary>
-    public AuthTktHandler(IOptionsMonitor<AuthTktOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    public AuthTktHandler(IOptionsMonitor<AuthTktOptions> options, ILoggerFactory logger, UrlEncoder encoder, TesseraHttpMetrics metrics, IMeterFactory meterFactory)
         : base(options, logger, encoder)
     {
+        _metrics = metrics;
+        _meterFactory = meterFactory;
     }
 
-    private TicketPair Pair => Tickets.GetValue(Options, static o =>
+    private readonly TesseraHttpMetrics _metrics;
+    private readonly IMeterFactory _meterFactory;
+
+    // The validator logs (with a fingerprint, never the ticket) and counts each verdict; the handler does neither again.
+    private TicketPair Pair => Tickets.GetValue(Options, o =>
     {
         var ticketOptions = o.ToTicketOptions();
         var time = o.TimeProvider ?? TimeProvider.System;
-        return new TicketPair(new TicketIssuer(ticketOptions, time), new TicketValidator(ticketOptions, time));
+        return new TicketPair(new TicketIssuer(ticketOptions, time), new TicketValidator(ticketOptions, time, Logger, _meterFactory));
     });
 
     private CookieSettings Cookie => new(Options.CookiePath, Options.CookieDomain, Options.Secure, Options.HttpOnly, Options.SameSite);
@@ -49,16 +56,12 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         var verdict = Pair.Validator.ValidateCookieHeader(header, TicketAddress());
         if (!verdict.IsValid)
         {
-            var reason = verdict.Reason.ToString();
-            Log.TicketRejected(Logger, reason);
-            TesseraHttpMetrics.TicketsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
             return Task.FromResult(AuthenticateResult.Fail("The auth_tkt ticket was not accepted."));
         }
 
         if (verdict.RefreshCookieValue is { } refreshed && !Response.HasStarted)
         {
             CookieHeader.Append(Response, Options.CookieName, refreshed, Cookie, maxAge: null);
-            TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "refresh"));
             Log.TicketRefreshed(Logger);
             Context.Items[RefreshedKey] = true;
         }
@@ -117,7 +120,7 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         var value = Pair.Issuer.IssueCookieValue(ticket);
         TimeSpan? maxAge = properties?.IsPersistent == true && Options.Timeout > TimeSpan.Zero ? Options.Timeout : null;
         CookieHeader.Append(Response, Options.CookieName, value, Cookie, maxAge);
-        TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "sign-in"));
+        _metrics.TicketsIssued.Add(1);
         return Task.CompletedTask;
     }
 

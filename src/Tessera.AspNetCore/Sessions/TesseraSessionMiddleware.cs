@@ -18,6 +18,7 @@ internal sealed class TesseraSessionMiddleware
     private readonly TesseraOptions _options;
     private readonly ITesseraCheckValueProvider? _checkValues;
     private readonly ILogger _logger;
+    private readonly TesseraHttpMetrics _metrics;
     private int _replacedReported;
 
     /// <summary>Created by <c>app.UseTessera()</c>.</summary>
@@ -30,6 +31,7 @@ internal sealed class TesseraSessionMiddleware
             ?? throw new InvalidOperationException("Tessera's services are missing: call builder.Services.AddTessera() before app.UseTessera()."));
         _checkValues = (ITesseraCheckValueProvider?)services.GetService(typeof(ITesseraCheckValueProvider));
         _logger = logger;
+        _metrics = (TesseraHttpMetrics)services.GetService(typeof(TesseraHttpMetrics))!;
     }
 
     /// <summary>Runs the request with its session.</summary>
@@ -129,7 +131,7 @@ internal sealed class TesseraSessionMiddleware
     {
         feature.Discard();
         Log.StoreFailed(_logger, exception.StoreName, exception);
-        TesseraHttpMetrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("store", exception.StoreName));
+        _metrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("tessera.store.name", exception.StoreName));
         context.Response.Clear();
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.CacheControl = "no-store";
