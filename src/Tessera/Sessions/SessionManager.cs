@@ -370,6 +370,10 @@ public sealed class SessionManager
         {
             await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            _metrics.SessionsCreated.Add(1);
+        }
     }
 
     /// <summary>Lists the live sessions of a user, most recently seen first. Never returns handles.</summary>
