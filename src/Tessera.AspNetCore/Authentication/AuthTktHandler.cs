@@ -21,6 +21,9 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
 {
     private static readonly ConditionalWeakTable<AuthTktOptions, TicketPair> Tickets = [];
 
+    private readonly TesseraHttpMetrics _metrics;
+    private readonly IMeterFactory _meterFactory;
+
     /// <summary>Created by the authentication system.</summary>
     public AuthTktHandler(IOptionsMonitor<AuthTktOptions> options, ILoggerFactory logger, UrlEncoder encoder, TesseraHttpMetrics metrics, IMeterFactory meterFactory)
         : base(options, logger, encoder)
@@ -29,16 +32,16 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         _meterFactory = meterFactory;
     }
 
-    private readonly TesseraHttpMetrics _metrics;
-    private readonly IMeterFactory _meterFactory;
+    // Looked up first so the request path allocates no closure; created once per options instance.
+    private TicketPair Pair => Tickets.TryGetValue(Options, out var pair) ? pair : Tickets.GetValue(Options, CreatePair);
 
     // The validator logs (with a fingerprint, never the ticket) and counts each verdict; the handler does neither again.
-    private TicketPair Pair => Tickets.GetValue(Options, o =>
+    private TicketPair CreatePair(AuthTktOptions o)
     {
         var ticketOptions = o.ToTicketOptions();
         var time = o.TimeProvider ?? TimeProvider.System;
         return new TicketPair(new TicketIssuer(ticketOptions, time), new TicketValidator(ticketOptions, time, Logger, _meterFactory));
-    });
+    }
 
     private CookieSettings Cookie => new(Options.CookiePath, Options.CookieDomain, Options.Secure, Options.HttpOnly, Options.SameSite);
 
