@@ -147,7 +147,8 @@ public sealed class SessionManager
     /// <summary>
     /// Saves the session if it changed (or its idle expiry is due to be extended). A save that lost a race is
     /// reloaded and this request's changes are re-applied key by key (set, remove, clear), up to
-    /// <see cref="SessionManagerOptions.MaxMergeAttempts"/> times.
+    /// <see cref="SessionManagerOptions.MaxMergeAttempts"/> times. A commit that writes is traced as a
+    /// <c>tessera.session.commit</c> span.
     /// </summary>
     /// <returns>The cookie to set or clear.</returns>
     /// <exception cref="SessionConflictException">The changes could not be merged; they were not saved.</exception>
