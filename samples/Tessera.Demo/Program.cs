@@ -22,6 +22,7 @@ builder.Services.AddTessera()
     .AddPostgreSqlStore()
     .AddRedisStore();
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
+builder.AddDemoTelemetry(); // Demo:Telemetry=console prints Tessera's metrics and spans (docs/telemetry.md)
 builder.Services.AddAntiforgery();
 builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
     .AddAuthTkt(builder.Configuration.GetSection("AuthTkt"));

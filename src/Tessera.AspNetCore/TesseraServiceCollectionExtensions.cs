@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -42,6 +43,9 @@ public static class TesseraServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        // The Tessera meter comes from the application's IMeterFactory (one per container, disposed with it).
+        services.AddMetrics();
+        services.TryAddSingleton<TesseraHttpMetrics>();
         services.AddOptions<TesseraSweeperOptions>().BindConfiguration(TesseraSweeperOptions.SectionName)
             .Validate(o => o.Interval > TimeSpan.Zero, "Tessera:Sweeper:Interval must be positive (e.g. 00:05:00 for 5 minutes).").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, TesseraSweeper>());
@@ -66,18 +70,20 @@ public static class TesseraServiceCollectionExtensions
                 },
                 sp.GetRequiredService<TesseraKeyring>().Keyring,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<SessionManager>>());
+                sp.GetService<ILogger<SessionManager>>(),
+                sp.GetRequiredService<IMeterFactory>());
         });
         services.TryAddSingleton<ISessionEngine>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TesseraOptions>>();
             var time = sp.GetRequiredService<TimeProvider>();
             var logger = sp.GetRequiredService<ILogger<TesseraSessionMiddleware>>();
-            var legacy = LegacyCookieReader.Create(sp.GetService<ILegacyCookieSource>(), logger);
+            var metrics = sp.GetRequiredService<TesseraHttpMetrics>();
+            var legacy = LegacyCookieReader.Create(sp.GetService<ILegacyCookieSource>(), logger, metrics);
             var cutoffs = sp.GetService<AuthTktCutoffs>();
             return o.Value.Mode == TesseraMode.Cookie
-                ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, legacy, cutoffs)
-                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, legacy, cutoffs);
+                ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, metrics, sp.GetRequiredService<IMeterFactory>(), legacy, cutoffs)
+                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, metrics, legacy, cutoffs);
         });
         return builder;
     }

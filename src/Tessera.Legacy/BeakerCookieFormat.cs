@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Cookies;
+using Tessera.Diagnostics;
 
 namespace Tessera.Legacy;
 
@@ -49,13 +51,18 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
     private readonly BeakerCookieOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TesseraMetrics _metrics;
     private readonly byte[] _validateKey;
     private readonly byte[]? _encryptKey;
     private readonly int _nonceTextLength;
 
     /// <summary>Creates the format.</summary>
+    /// <param name="options">Keys, timeouts and cookie attributes.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Receives rejections (Debug, with the reason, never the cookie); none when null.</param>
+    /// <param name="meterFactory">Where the <c>Tessera</c> meter comes from (the application's, with dependency injection); a process-wide meter when null.</param>
     /// <exception cref="ArgumentException">No validate key, non-ASCII keys with encryption, or nonce bits not a multiple of 8.</exception>
-    public BeakerCookieFormat(BeakerCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public BeakerCookieFormat(BeakerCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.ValidateKey))
@@ -89,6 +96,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _metrics = TesseraMetrics.For(meterFactory);
     }
 
     /// <inheritdoc />
@@ -102,7 +110,7 @@ public sealed class BeakerCookieFormat : ICookieSessionFormat
         Read(value, CookieJson.ToUnixSeconds(now));
 
     /// <summary>Reads at an explicit Unix time in seconds (vectors compare float seconds, as Beaker does).</summary>
-    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(_logger, ReadCore(value, now));
+    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(_metrics, _logger, ReadCore(value, now));
 
     private CookieReadResult ReadCore(string? value, double now)
     {

@@ -1,10 +1,12 @@
 using System.Buffers.Text;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Cookies;
+using Tessera.Diagnostics;
 
 namespace Tessera.Legacy;
 
@@ -29,11 +31,16 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     private readonly PyramidNaclCookieOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TesseraMetrics _metrics;
     private readonly byte[] _secret;
 
     /// <summary>Creates the format.</summary>
+    /// <param name="options">Keys, timeouts and cookie attributes.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Receives rejections (Debug, with the reason, never the cookie); none when null.</param>
+    /// <param name="meterFactory">Where the <c>Tessera</c> meter comes from (the application's, with dependency injection); a process-wide meter when null.</param>
     /// <exception cref="ArgumentException">The secret is missing or not 32 bytes.</exception>
-    public PyramidNaclCookieFormat(PyramidNaclCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public PyramidNaclCookieFormat(PyramidNaclCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Secret is not { Length: SecretBox.KeySize })
@@ -45,6 +52,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _metrics = TesseraMetrics.For(meterFactory);
     }
 
     /// <inheritdoc />
@@ -57,7 +65,7 @@ public sealed class PyramidNaclCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now) => Read(value, CookieJson.ToUnixSeconds(now));
 
     /// <summary>Reads at an explicit Unix time in seconds (Pyramid compares float seconds).</summary>
-    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(_logger, ReadCore(value, now));
+    internal CookieReadResult Read(string? value, double now) => CookieMetrics.Record(_metrics, _logger, ReadCore(value, now));
 
     private CookieReadResult ReadCore(string? value, double now)
     {

@@ -44,6 +44,8 @@ public static class AuthTktAuthenticationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AuthTktOptions>(scheme).ValidateOnStart();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<TesseraHttpMetrics>();
         builder.Services.AddSingleton<IValidateOptions<AuthTktOptions>>(new AuthTktOptionsValidator(scheme, section));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<AuthTktCutoffs>();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -21,18 +22,27 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
 {
     private static readonly ConditionalWeakTable<AuthTktOptions, TicketPair> Tickets = [];
 
+    private readonly TesseraHttpMetrics _metrics;
+    private readonly IMeterFactory _meterFactory;
+
     /// <summary>Created by the authentication system.</summary>
-    public AuthTktHandler(IOptionsMonitor<AuthTktOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    public AuthTktHandler(IOptionsMonitor<AuthTktOptions> options, ILoggerFactory logger, UrlEncoder encoder, TesseraHttpMetrics metrics, IMeterFactory meterFactory)
         : base(options, logger, encoder)
     {
+        _metrics = metrics;
+        _meterFactory = meterFactory;
     }
 
-    private TicketPair Pair => Tickets.GetValue(Options, static o =>
+    // Looked up first so the request path allocates no closure; created once per options instance.
+    private TicketPair Pair => Tickets.TryGetValue(Options, out var pair) ? pair : Tickets.GetValue(Options, CreatePair);
+
+    // The validator logs (with a fingerprint, never the ticket) and counts each verdict; the handler does neither again.
+    private TicketPair CreatePair(AuthTktOptions o)
     {
         var ticketOptions = o.ToTicketOptions();
         var time = o.TimeProvider ?? TimeProvider.System;
-        return new TicketPair(new TicketIssuer(ticketOptions, time), new TicketValidator(ticketOptions, time));
-    });
+        return new TicketPair(new TicketIssuer(ticketOptions, time), new TicketValidator(ticketOptions, time, Logger, _meterFactory));
+    }
 
     private CookieSettings Cookie => new(Options.CookiePath, Options.CookieDomain, Options.Secure, Options.HttpOnly, Options.SameSite);
 
@@ -56,7 +66,7 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         var verdict = Pair.Validator.ValidateCookieHeader(header, TicketAddress());
         if (!verdict.IsValid)
         {
-            return Reject(verdict.Reason.ToString());
+            return AuthenticateResult.Fail(NotAccepted);
         }
 
         var ticket = verdict.Ticket!;
@@ -67,7 +77,10 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
             var ended = cutoff is { } at && !AuthTktCutoffs.IsAfter(ticket.IssuedAt, at);
             if (ended && !forLiveSession)
             {
-                return Reject("Ended");
+                // The validator accepted (and counted) it; ending it by the user's cutoff is this handler's verdict.
+                Log.TicketEnded(Logger);
+                _metrics.TicketsEnded.Add(1);
+                return AuthenticateResult.Fail(NotAccepted);
             }
 
             if (forLiveSession && (ended || verdict.RefreshCookieValue is not null) && !Response.HasStarted)
@@ -110,17 +123,12 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
 
     private AuthTktCutoffs? Cutoffs => Context.RequestServices.GetService<AuthTktCutoffs>();
 
-    private AuthenticateResult Reject(string reason)
-    {
-        Log.TicketRejected(Logger, reason);
-        TesseraHttpMetrics.TicketsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        return AuthenticateResult.Fail("The auth_tkt ticket was not accepted.");
-    }
+    private const string NotAccepted = "The auth_tkt ticket was not accepted.";
 
+    // Counted by the validator when it was due for refresh (tessera.ticket.refreshes); not counted again here.
     private void Refreshed(string cookieValue)
     {
         CookieHeader.Append(Response, Options.CookieName, cookieValue, Cookie, maxAge: null);
-        TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "refresh"));
         Log.TicketRefreshed(Logger);
         Context.Items[RefreshedKey] = true;
     }
@@ -162,7 +170,7 @@ internal sealed class AuthTktHandler : SignInAuthenticationHandler<AuthTktOption
         var value = Pair.Issuer.IssueCookieValue(ticket);
         TimeSpan? maxAge = properties?.IsPersistent == true && Options.Timeout > TimeSpan.Zero ? Options.Timeout : null;
         CookieHeader.Append(Response, Options.CookieName, value, Cookie, maxAge);
-        TesseraHttpMetrics.TicketsIssued.Add(1, new KeyValuePair<string, object?>("kind", "sign-in"));
+        _metrics.TicketsIssued.Add(1);
     }
 
     /// <summary>Clears the ticket cookie.</summary>

@@ -23,6 +23,7 @@ internal sealed class TesseraTicketStoreStartup(SessionManager manager) : IStart
         }
 
         var logger = app.ApplicationServices.GetService(typeof(ILogger<TesseraTicketStoreStartup>)) as ILogger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        var metrics = (TesseraHttpMetrics)app.ApplicationServices.GetService(typeof(TesseraHttpMetrics))!;
         app.Use(async (context, nextMiddleware) =>
         {
             try
@@ -31,13 +32,13 @@ internal sealed class TesseraTicketStoreStartup(SessionManager manager) : IStart
             }
             catch (SessionStoreException ex) when (!context.Response.HasStarted)
             {
-                await StoreFailureResponse.WriteAsync(context, ex, logger).ConfigureAwait(false);
+                await StoreFailureResponse.WriteAsync(context, ex, logger, metrics).ConfigureAwait(false);
                 return;
             }
 
             if (context.Features.Get<TesseraTicketFeature>()?.Failure is { } failure && !context.Response.HasStarted)
             {
-                await StoreFailureResponse.WriteAsync(context, failure, logger).ConfigureAwait(false);
+                await StoreFailureResponse.WriteAsync(context, failure, logger, metrics).ConfigureAwait(false);
             }
         });
         next(app);

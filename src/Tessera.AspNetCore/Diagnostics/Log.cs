@@ -11,9 +11,6 @@ internal static partial class Log
     [LoggerMessage(2000, LogLevel.Error, "Session store '{StoreName}' failed; the request was answered with 503.")]
     public static partial void StoreFailed(ILogger logger, string storeName, Exception exception);
 
-    [LoggerMessage(2001, LogLevel.Debug, "Session cookie not accepted: {Reason}.")]
-    public static partial void CookieRejected(ILogger logger, string reason);
-
     [LoggerMessage(2002, LogLevel.Information, "A legacy {Format} session cookie was migrated to Tessera's format.")]
     public static partial void LegacyCookieMigrated(ILogger logger, string format);
 
@@ -26,14 +23,11 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Information, "Session {Fingerprint} was signed out: the user's check value changed.")]
     public static partial void CheckValueChanged(ILogger logger, string fingerprint);
 
-    [LoggerMessage(2006, LogLevel.Warning, "The legacy {Format} cookie could not be read: {Reason}.")]
-    public static partial void LegacyCookieRejected(ILogger logger, string format, string reason);
-
     [LoggerMessage(2007, LogLevel.Warning, "A session change was dropped: {Reason}")]
     public static partial void CommitConflict(ILogger logger, string reason);
 
-    [LoggerMessage(2100, LogLevel.Debug, "auth_tkt ticket not accepted: {Reason}.")]
-    public static partial void TicketRejected(ILogger logger, string reason);
+    [LoggerMessage(2105, LogLevel.Debug, "auth_tkt ticket not accepted: issued before the user's last sign-out, revocation or password change.")]
+    public static partial void TicketEnded(ILogger logger);
 
     [LoggerMessage(2101, LogLevel.Debug, "auth_tkt ticket refreshed.")]
     public static partial void TicketRefreshed(ILogger logger);

@@ -7,10 +7,10 @@ namespace Tessera.AspNetCore;
 /// <summary>The one answer to a failing session store: logged, counted, 503 with Retry-After, nothing cached.</summary>
 internal static class StoreFailureResponse
 {
-    public static async Task WriteAsync(HttpContext context, SessionStoreException exception, ILogger logger)
+    public static async Task WriteAsync(HttpContext context, SessionStoreException exception, ILogger logger, TesseraHttpMetrics metrics)
     {
         Log.StoreFailed(logger, exception.StoreName, exception);
-        TesseraHttpMetrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("store", exception.StoreName));
+        metrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("tessera.store.name", exception.StoreName));
         context.Response.Clear();
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.CacheControl = "no-store";

@@ -2,32 +2,41 @@ using System.Diagnostics.Metrics;
 
 namespace Tessera.AspNetCore;
 
-/// <summary>Instruments of the ASP.NET Core integration, on the shared <c>Tessera</c> meter.</summary>
-internal static class TesseraHttpMetrics
+/// <summary>
+/// Instruments of the ASP.NET Core integration, on the application's <c>Tessera</c> meter (the same meter the core's
+/// instruments use: <see cref="IMeterFactory"/> returns one meter per name and version). Verdicts on cookies and tickets
+/// are counted by the core only. docs/telemetry.md lists every instrument.
+/// </summary>
+internal sealed class TesseraHttpMetrics
 {
-    public static readonly Meter Meter = new("Tessera");
+    private static readonly KeyValuePair<string, object?> Set = new("tessera.cookie.action", "set");
+    private static readonly KeyValuePair<string, object?> Clear = new("tessera.cookie.action", "clear");
 
-    public static readonly Counter<long> CookiesRejected =
-        Meter.CreateCounter<long>("tessera.http.session_cookies.rejected", description: "Session cookies not accepted, by reason.");
+    public TesseraHttpMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(new MeterOptions("Tessera") { Version = typeof(TesseraHttpMetrics).Assembly.GetName().Version?.ToString() });
+        CookieWrites = meter.CreateCounter<long>("tessera.session.cookie.writes", "{cookie}", "Session cookies set or cleared on responses, by action.");
+        Migrations = meter.CreateCounter<long>("tessera.session.migrations", "{session}", "Legacy session cookies (Beaker, pyramid_nacl_session) moved into a Tessera session, by format.");
+        StoreFailures = meter.CreateCounter<long>("tessera.session.store_failures", "{request}", "Requests answered with 503 because the session store failed, by store.");
+        TicketsIssued = meter.CreateCounter<long>("tessera.ticket.issued", "{ticket}", "auth_tkt tickets issued at sign-in (refreshes are tessera.ticket.refreshes).");
+        TicketsEnded = meter.CreateCounter<long>("tessera.ticket.ended", "{ticket}", "Valid auth_tkt tickets refused because the user signed out, was revoked or changed password after they were issued.");
+        SweptSessions = meter.CreateCounter<long>("tessera.sweeper.swept", "{session}", "Expired sessions deleted by the background sweeper, by store.");
+    }
 
-    public static readonly Counter<long> Migrated =
-        Meter.CreateCounter<long>("tessera.http.sessions.migrated", description: "Legacy session cookies re-issued in Tessera's format, by format.");
+    public Counter<long> CookieWrites { get; }
 
-    public static readonly Counter<long> StoreFailures =
-        Meter.CreateCounter<long>("tessera.http.store_failures", description: "Requests answered with 503 because the session store failed.");
+    public Counter<long> Migrations { get; }
 
-    public static readonly Counter<long> CookiesWritten =
-        Meter.CreateCounter<long>("tessera.http.session_cookies.written", description: "Session cookies set or cleared.");
+    public Counter<long> StoreFailures { get; }
 
-    public static readonly Counter<long> TicketsRejected =
-        Meter.CreateCounter<long>("tessera.http.authtkt.rejected", description: "auth_tkt tickets not accepted, by reason.");
+    public Counter<long> TicketsIssued { get; }
 
-    public static readonly Counter<long> TicketsIssued =
-        Meter.CreateCounter<long>("tessera.http.authtkt.issued", description: "auth_tkt tickets issued or refreshed, by kind.");
+    public Counter<long> TicketsEnded { get; }
 
-    public static readonly Counter<long> SweptSessions =
-        Meter.CreateCounter<long>("tessera.sweeper.sessions.swept", unit: "{session}", description: "Expired sessions deleted by the background sweeper, by store.");
+    public Counter<long> SweptSessions { get; }
 
-    public static readonly Histogram<double> SweepDuration =
-        Meter.CreateHistogram<double>("tessera.sweeper.duration", unit: "s", description: "Duration of one background sweep, by store and outcome.");
+    public void CookieSet() => CookieWrites.Add(1, Set);
+
+    public void CookieCleared() => CookieWrites.Add(1, Clear);
 }

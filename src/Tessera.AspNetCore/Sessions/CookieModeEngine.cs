@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,9 +16,11 @@ internal sealed class CookieModeEngine : ISessionEngine
     private readonly string _cookieAttributes;
     private readonly LegacyCookieReader? _legacy;
     private readonly TimeProvider _time;
+    private readonly TesseraHttpMetrics _metrics;
 
-    public CookieModeEngine(Keyring keyring, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
+    public CookieModeEngine(Keyring keyring, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, IMeterFactory meterFactory, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
+        _metrics = metrics;
         _options = options.Value;
         _time = time;
         Logger = logger;
@@ -38,7 +41,9 @@ internal sealed class CookieModeEngine : ISessionEngine
                 Secure = _options.Secure,
                 HttpOnly = _options.HttpOnly,
             },
-            time);
+            time,
+            logger,
+            meterFactory);
     }
 
     public ILogger Logger { get; }
@@ -61,10 +66,6 @@ internal sealed class CookieModeEngine : ISessionEngine
             {
                 return ValueTask.FromResult<RequestSession>(new CookieRequestSession(this, result.Data, result.Created, hadCookie: true, result.NeedsReissue));
             }
-
-            var reason = result.Reason.ToString();
-            Log.CookieRejected(Logger, reason);
-            TesseraHttpMetrics.CookiesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
         }
 
         var fresh = new CookieRequestSession(this, null, null, hadCookie, needsReissue: false);
@@ -87,12 +88,12 @@ internal sealed class CookieModeEngine : ISessionEngine
             CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
         }
 
-        TesseraHttpMetrics.CookiesWritten.Add(1);
+        _metrics.CookieSet();
     }
 
     public void DeleteCookie(HttpResponse response)
     {
         CookieHeader.Delete(response, _options.CookieName, _cookie);
-        TesseraHttpMetrics.CookiesWritten.Add(1);
+        _metrics.CookieCleared();
     }
 }

@@ -15,16 +15,18 @@ internal sealed class LegacyCookieReader
 
     private readonly IReadOnlyList<LegacyCookie> _cookies;
     private readonly ILogger _logger;
+    private readonly TesseraHttpMetrics _metrics;
 
-    private LegacyCookieReader(IReadOnlyList<LegacyCookie> cookies, ILogger logger)
+    private LegacyCookieReader(IReadOnlyList<LegacyCookie> cookies, ILogger logger, TesseraHttpMetrics metrics)
     {
         _cookies = cookies;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>The reader for the registered legacy cookies (Tessera.Legacy's <c>AddLegacyCookies</c>), or <see langword="null"/> when there are none.</summary>
-    public static LegacyCookieReader? Create(ILegacyCookieSource? source, ILogger logger) =>
-        source is { Cookies.Count: > 0 } ? new LegacyCookieReader(source.Cookies, logger) : null;
+    public static LegacyCookieReader? Create(ILegacyCookieSource? source, ILogger logger, TesseraHttpMetrics metrics) =>
+        source is { Cookies.Count: > 0 } ? new LegacyCookieReader(source.Cookies, logger, metrics) : null;
 
     public bool HasCookie(HttpRequest request)
     {
@@ -50,11 +52,10 @@ internal sealed class LegacyCookieReader
                 continue;
             }
 
+            // The format logs and counts its verdict (tessera.cookie.reads); a rejected cookie is left for the next one.
             var result = format.Read(name, value);
             if (!result.IsValid || result.Data is null)
             {
-                Log.LegacyCookieRejected(_logger, format.Name, result.Reason.ToString());
-                TesseraHttpMetrics.CookiesRejected.Add(1, new KeyValuePair<string, object?>("reason", format.Name + ":" + result.Reason));
                 continue;
             }
 
@@ -65,7 +66,7 @@ internal sealed class LegacyCookieReader
 
             CookieHeader.Delete(context.Response, name, LegacyCookie);
             Log.LegacyCookieMigrated(_logger, format.Name);
-            TesseraHttpMetrics.Migrated.Add(1, new KeyValuePair<string, object?>("format", format.Name));
+            _metrics.Migrations.Add(1, new KeyValuePair<string, object?>("tessera.cookie.format", format.Name));
             return;
         }
     }

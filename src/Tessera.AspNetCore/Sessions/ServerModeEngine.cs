@@ -15,9 +15,11 @@ internal sealed class ServerModeEngine : ISessionEngine
     private readonly CookieSettings _cookie;
     private readonly string _cookieAttributes;
     private readonly LegacyCookieReader? _legacy;
+    private readonly TesseraHttpMetrics _metrics;
 
-    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
+    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
+        _metrics = metrics;
         _manager = manager;
         _options = options.Value;
         Logger = logger;
@@ -42,14 +44,8 @@ internal sealed class ServerModeEngine : ISessionEngine
         var client = ClientOf(context);
         if (context.Request.Cookies.TryGetValue(_options.CookieName, out var value) && !string.IsNullOrEmpty(value))
         {
+            // The manager logs and counts the verdict (once); nothing to add here.
             var session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
-            if (session.Verdict != SessionLoadVerdict.Loaded)
-            {
-                var reason = session.Verdict.ToString();
-                Log.CookieRejected(Logger, reason);
-                TesseraHttpMetrics.CookiesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
-            }
-
             if (session.Verdict == SessionLoadVerdict.Loaded || _legacy is null)
             {
                 return new ServerRequestSession(_manager, this, session, hadCookie: true, requestCookie: value);
@@ -84,13 +80,13 @@ internal sealed class ServerModeEngine : ISessionEngine
             CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
         }
 
-        TesseraHttpMetrics.CookiesWritten.Add(1);
+        _metrics.CookieSet();
     }
 
     public void DeleteCookie(HttpResponse response)
     {
         CookieHeader.Delete(response, _options.CookieName, _cookie);
-        TesseraHttpMetrics.CookiesWritten.Add(1);
+        _metrics.CookieCleared();
     }
 
     public void LogConflict(SessionConflictException exception) => Log.CommitConflict(Logger, exception.Message);

@@ -12,15 +12,17 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
 {
     private readonly HttpContext _context;
     private readonly ISessionEngine _engine;
+    private readonly TesseraHttpMetrics _metrics;
     private RequestSession? _session;
     private ISession? _adapter;
     private bool _committed;
     private bool _discarded;
 
-    public TesseraSessionFeature(HttpContext context, ISessionEngine engine)
+    public TesseraSessionFeature(HttpContext context, ISessionEngine engine, TesseraHttpMetrics metrics)
     {
         _context = context;
         _engine = engine;
+        _metrics = metrics;
     }
 
     public ISession Session
@@ -96,7 +98,7 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
         {
             // The endpoint started its own response, so the middleware cannot answer for it; an exception here would be
             // a 500. The status and headers are still ours: a 503 like every other store failure (the store logged it).
-            TesseraHttpMetrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("store", ex.StoreName));
+            _metrics.StoreFailures.Add(1, new KeyValuePair<string, object?>("tessera.store.name", ex.StoreName));
             _context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             _context.Response.Headers.CacheControl = "no-store";
             _context.Response.Headers.RetryAfter = "5";

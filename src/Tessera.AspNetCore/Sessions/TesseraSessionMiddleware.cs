@@ -18,6 +18,7 @@ internal sealed class TesseraSessionMiddleware
     private readonly TesseraOptions _options;
     private readonly ITesseraCheckValueProvider? _checkValues;
     private readonly ILogger _logger;
+    private readonly TesseraHttpMetrics _metrics;
     private int _replacedReported;
 
     /// <summary>Created by <c>app.UseTessera()</c>.</summary>
@@ -30,6 +31,7 @@ internal sealed class TesseraSessionMiddleware
             ?? throw new InvalidOperationException("Tessera's services are missing: call builder.Services.AddTessera() before app.UseTessera()."));
         _checkValues = (ITesseraCheckValueProvider?)services.GetService(typeof(ITesseraCheckValueProvider));
         _logger = logger;
+        _metrics = (TesseraHttpMetrics)services.GetService(typeof(TesseraHttpMetrics))!;
     }
 
     /// <summary>Runs the request with its session.</summary>
@@ -42,7 +44,7 @@ internal sealed class TesseraSessionMiddleware
             return;
         }
 
-        var feature = new TesseraSessionFeature(context, _engine);
+        var feature = new TesseraSessionFeature(context, _engine, _metrics);
         context.Features.Set<ISessionFeature>(feature);
         context.Features.Set<ITesseraSessionFeature>(feature);
 
@@ -128,6 +130,6 @@ internal sealed class TesseraSessionMiddleware
     private async Task FailAsync(HttpContext context, TesseraSessionFeature feature, SessionStoreException exception)
     {
         feature.Discard();
-        await StoreFailureResponse.WriteAsync(context, exception, _logger).ConfigureAwait(false);
+        await StoreFailureResponse.WriteAsync(context, exception, _logger, _metrics).ConfigureAwait(false);
     }
 }

@@ -12,9 +12,10 @@ namespace Tessera.AspNetCore;
 /// batches; SQLite: one writer at a time, in short batches).
 /// </summary>
 internal sealed class TesseraSweeper(
-    IServiceProvider services, IOptions<TesseraOptions> tessera, IOptions<TesseraSweeperOptions> options, TimeProvider time, ILogger<TesseraSweeper> logger) : BackgroundService
+    IServiceProvider services, IOptions<TesseraOptions> tessera, IOptions<TesseraSweeperOptions> options, TimeProvider time, TesseraHttpMetrics metrics, ILogger<TesseraSweeper> logger) : BackgroundService
 {
     private IExpiredSessionSweeper? _sweeper;
+    private string _store = "";
     private PeriodicTimer? _timer;
 
     /// <summary>Decides and starts the clock at start-up, so the first interval counts from here.</summary>
@@ -22,9 +23,10 @@ internal sealed class TesseraSweeper(
     {
         var o = options.Value;
         if (o.Enabled != false && tessera.Value.Mode != TesseraMode.Cookie
-            && services.GetService(typeof(ISessionStore)) is IExpiredSessionSweeper sweeper && (o.Enabled == true || !sweeper.ExpiresNatively))
+            && services.GetService(typeof(ISessionStore)) is ISessionStore store and IExpiredSessionSweeper sweeper && (o.Enabled == true || !sweeper.ExpiresNatively))
         {
             _sweeper = sweeper;
+            _store = store.Name;
             _timer = new PeriodicTimer(o.Interval, time);
         }
 
@@ -44,12 +46,11 @@ internal sealed class TesseraSweeper(
             return;
         }
 
-        var store = _sweeper.GetType().Name;
         try
         {
             while (await _timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await SweepOnceAsync(_sweeper, store, stoppingToken).ConfigureAwait(false);
+                await SweepOnceAsync(_sweeper, _store, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -58,21 +59,18 @@ internal sealed class TesseraSweeper(
         }
     }
 
+    /// <summary>One sweep; its duration and outcome are on <c>tessera.store.operation.duration{tessera.store.operation=sweep}</c>.</summary>
     private async Task SweepOnceAsync(IExpiredSessionSweeper sweeper, string store, CancellationToken stoppingToken)
     {
         var started = time.GetTimestamp();
         try
         {
             var count = await sweeper.SweepAsync(stoppingToken).ConfigureAwait(false);
-            var elapsed = time.GetElapsedTime(started);
-            var tag = new KeyValuePair<string, object?>("store", store);
-            TesseraHttpMetrics.SweptSessions.Add(count, tag);
-            TesseraHttpMetrics.SweepDuration.Record(elapsed.TotalSeconds, tag, new("outcome", "success"));
-            Log.Swept(logger, store, count, elapsed.TotalMilliseconds);
+            metrics.SweptSessions.Add(count, new KeyValuePair<string, object?>("tessera.store.name", store));
+            Log.Swept(logger, store, count, time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            TesseraHttpMetrics.SweepDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("store", store), new("outcome", "error"));
             Log.SweepFailed(logger, store, ex);
         }
     }

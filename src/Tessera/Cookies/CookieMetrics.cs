@@ -1,24 +1,32 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Tessera.Diagnostics;
 
 namespace Tessera.Cookies;
 
-/// <summary>Counters of cookie-session verdicts on the <c>Tessera</c> meter: <c>tessera.cookies.read{format, reason}</c>.</summary>
+/// <summary>
+/// The one place a cookie-session verdict is logged and counted (<c>tessera.cookie.reads</c>), for every format;
+/// the ASP.NET Core layer neither logs nor counts it again. An absent cookie is not a verdict and is not counted.
+/// </summary>
 internal static class CookieMetrics
 {
-    private static readonly Counter<long> Reads = TesseraMeter.Meter.CreateCounter<long>("tessera.cookies.read", description: "Cookie sessions read, by format and verdict (reason 'none' = accepted).");
-
-    public static CookieReadResult Record(ILogger logger, CookieReadResult result)
+    public static CookieReadResult Record(TesseraMetrics metrics, ILogger logger, CookieReadResult result)
     {
-        if (!result.IsValid && result.Reason != CookieRejection.Absent)
+        if (result.Reason == CookieRejection.Absent)
+        {
+            return result;
+        }
+
+        if (!result.IsValid)
         {
             CookieLog.Rejected(logger, result.FormatName, result.Reason);
         }
 
-        if (Reads.Enabled)
+        if (metrics.CookieReads.Enabled)
         {
-            Reads.Add(1, new KeyValuePair<string, object?>("format", result.FormatName), new KeyValuePair<string, object?>("reason", result.Reason.ToString()));
+            metrics.CookieReads.Add(
+                1,
+                new KeyValuePair<string, object?>("tessera.cookie.format", result.FormatName),
+                new KeyValuePair<string, object?>("tessera.cookie.verdict", result.IsValid ? "accepted" : EnumTag<CookieRejection>.Of(result.Reason)));
         }
 
         return result;

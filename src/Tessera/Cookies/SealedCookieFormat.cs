@@ -1,12 +1,14 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Diagnostics;
 using Tessera.Keys;
 using Tessera.Sessions;
 
@@ -65,13 +67,18 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     private readonly SealedCookieOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TesseraMetrics _metrics;
     private readonly byte[][] _keys;
     private readonly uint[] _keyIds;
     private readonly byte[][] _prks;
 
     /// <summary>Creates the format.</summary>
+    /// <param name="options">Keys, timeouts and cookie attributes.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="logger">Receives rejections (Debug, with the reason, never the cookie); none when null.</param>
+    /// <param name="meterFactory">Where the <c>Tessera</c> meter comes from (the application's, with dependency injection); a process-wide meter when null.</param>
     /// <exception cref="ArgumentException">No keyring, a key shorter than 32 bytes, or inconsistent timeouts.</exception>
-    public SealedCookieFormat(SealedCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public SealedCookieFormat(SealedCookieOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Keyring is null)
@@ -100,6 +107,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _metrics = TesseraMetrics.For(meterFactory);
     }
 
     /// <inheritdoc />
@@ -128,7 +136,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
-        return CookieMetrics.Record(_logger, ReadCore(cookieName, value, now));
+        return CookieMetrics.Record(_metrics, _logger, ReadCore(cookieName, value, now));
     }
 
     private CookieReadResult ReadCore(string cookieName, string? value, DateTimeOffset now)

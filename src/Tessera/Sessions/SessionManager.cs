@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Diagnostics;
 using Tessera.Keys;
 using Tessera.Stores;
 
@@ -30,6 +32,7 @@ public sealed class SessionManager
     private readonly byte[][] _userTagKeys;
     private readonly byte[][] _listingKeys;
     private readonly StoreKeyCheck _keyCheck;
+    private readonly TesseraMetrics _metrics;
     private volatile bool _keyCheckRecorded;
 
     /// <summary>Creates a manager.</summary>
@@ -38,8 +41,9 @@ public sealed class SessionManager
     /// <param name="keyring">Server secrets: the user index tag and the sealed session listing are derived from them (newest writes, all read).</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">Where verdicts and conflicts are logged.</param>
+    /// <param name="meterFactory">Where the <c>Tessera</c> meter that counts verdicts comes from (the application's, with dependency injection); a process-wide meter when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public SessionManager(ISessionStore store, SessionManagerOptions options, Keyring keyring, TimeProvider? timeProvider = null, ILogger<SessionManager>? logger = null)
+    public SessionManager(ISessionStore store, SessionManagerOptions options, Keyring keyring, TimeProvider? timeProvider = null, ILogger<SessionManager>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,6 +56,7 @@ public sealed class SessionManager
         _userTagKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, UserTagPurpose))];
         _listingKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, ListingPurpose))];
         _keyCheck = new StoreKeyCheck(keyring);
+        _metrics = TesseraMetrics.For(meterFactory);
     }
 
     /// <summary>The store behind this manager.</summary>
@@ -62,7 +67,8 @@ public sealed class SessionManager
 
     /// <summary>
     /// Opens the session a cookie names, or starts a new one. Never throws on client input: a cookie that does not
-    /// open yields a new session whose <see cref="ServerSession.Verdict"/> says why.
+    /// open yields a new session whose <see cref="ServerSession.Verdict"/> says why. A presented cookie is traced as a
+    /// <c>tessera.session.load</c> span and its verdict counted once (<c>tessera.session.loads</c>).
     /// </summary>
     /// <exception cref="SessionStoreException">The store failed; fail the request closed.</exception>
     public async ValueTask<ServerSession> LoadAsync(string? cookieValue, SessionClientInfo client, CancellationToken cancellationToken = default)
@@ -73,6 +79,27 @@ public sealed class SessionManager
             return NewSession(SessionLoadVerdict.NoCookie, client);
         }
 
+        using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.load");
+        try
+        {
+            var session = await LoadPresentedAsync(cookieValue, client, cancellationToken).ConfigureAwait(false);
+            var verdict = EnumTag<SessionLoadVerdict>.Of(session.Verdict);
+            activity?.SetTag("tessera.session.verdict", verdict);
+            if (_metrics.SessionLoads.Enabled)
+            {
+                _metrics.SessionLoads.Add(1, new KeyValuePair<string, object?>("tessera.session.verdict", verdict));
+            }
+
+            return session;
+        }
+        catch (Exception exception) when (TesseraMeter.Failed(activity, exception))
+        {
+            throw;
+        }
+    }
+
+    private async ValueTask<ServerSession> LoadPresentedAsync(string cookieValue, SessionClientInfo client, CancellationToken cancellationToken)
+    {
         if (!SessionHandle.TryParse(cookieValue, out var handle))
         {
             return Reject(SessionLoadVerdict.Malformed, "-", client);
@@ -120,7 +147,8 @@ public sealed class SessionManager
     /// <summary>
     /// Saves the session if it changed (or its idle expiry is due to be extended). A save that lost a race is
     /// reloaded and this request's changes are re-applied key by key (set, remove, clear), up to
-    /// <see cref="SessionManagerOptions.MaxMergeAttempts"/> times.
+    /// <see cref="SessionManagerOptions.MaxMergeAttempts"/> times. A commit that writes is traced as a
+    /// <c>tessera.session.commit</c> span.
     /// </summary>
     /// <returns>The cookie to set or clear.</returns>
     /// <exception cref="SessionConflictException">The changes could not be merged; they were not saved.</exception>
@@ -157,6 +185,20 @@ public sealed class SessionManager
             return new SessionCommitResult(session.Handle.ToCookieValue(), false, ExpiresAt(session.State));
         }
 
+        using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.commit");
+        try
+        {
+            return await SaveChangesAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (TesseraMeter.Failed(activity, exception))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>Saves the changed session, merging key by key when another request saved it first.</summary>
+    private async ValueTask<SessionCommitResult> SaveChangesAsync(ServerSession session, CancellationToken cancellationToken)
+    {
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var attempt = 1; ; attempt++)
         {
@@ -172,13 +214,13 @@ public sealed class SessionManager
                 session.ClearCookieRequested = false;
                 if (wasNew)
                 {
-                    SessionMetrics.Created.Add(1);
+                    _metrics.SessionsCreated.Add(1);
                 }
 
                 return new SessionCommitResult(session.Handle.ToCookieValue(), false, record.ExpiresAt);
             }
 
-            SessionMetrics.Conflicts.Add(1);
+            _metrics.SessionConflicts.Add(1);
             if (wasNew)
             {
                 throw Conflict(session, "a record already exists under a freshly generated key");
@@ -328,6 +370,10 @@ public sealed class SessionManager
         if (wasStored)
         {
             await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _metrics.SessionsCreated.Add(1);
         }
     }
 
@@ -504,7 +550,6 @@ public sealed class SessionManager
     private ServerSession Reject(SessionLoadVerdict verdict, string fingerprint, SessionClientInfo client)
     {
         SessionLog.Rejected(_logger, verdict, fingerprint);
-        SessionMetrics.Rejected.Add(1, new KeyValuePair<string, object?>("reason", verdict.ToString()));
         return NewSession(verdict, client);
     }
 

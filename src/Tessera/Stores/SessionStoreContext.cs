@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,6 +21,10 @@ public sealed record SessionStoreContext
     /// <summary>Where the store logs.</summary>
     /// <value>The default logs nowhere.</value>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Where the <c>Tessera</c> meter that times store calls comes from.</summary>
+    /// <value>The default is <see langword="null"/>: a process-wide meter (no container, as in the <c>tessera</c> command).</value>
+    public IMeterFactory? MeterFactory { get; init; }
 
     /// <summary>The application's services, for providers that adapt one (such as an <c>IDistributedCache</c>).</summary>
     /// <value>The default is <see langword="null"/> (no container, as in the <c>tessera</c> command).</value>

@@ -1,3 +1,4 @@
+using Tessera.Diagnostics;
 using Tessera.Sessions;
 
 namespace Tessera.Stores;
@@ -85,9 +86,17 @@ public static class SessionStoreFactory
             : $"Unknown session store provider '{name}': use one of {available}, or add a store package (Tessera.Sqlite, Tessera.PostgreSql, Tessera.Redis) and its Add...Store() call.");
     }
 
-    /// <summary>Opens the store <paramref name="name"/> chooses (see <see cref="Select"/>); the caller disposes it when it is disposable.</summary>
+    /// <summary>
+    /// Opens the store <paramref name="name"/> chooses (see <see cref="Select"/>), measured: every call is timed on the
+    /// <c>tessera.store.operation.duration</c> histogram of <see cref="SessionStoreContext.MeterFactory"/>'s meter and
+    /// traced as a <c>tessera.store.*</c> span. The returned store has exactly the optional capabilities
+    /// (<see cref="IUserSessionIndex"/>...) of the provider's store. The caller disposes it when it is disposable.
+    /// </summary>
     /// <exception cref="ArgumentException">No such provider, or an invalid connection string or option.</exception>
     /// <exception cref="SessionStoreException">The store does not exist and <see cref="SessionStoreContext.ExistingOnly"/> is set.</exception>
-    public static ISessionStore Create(string? name, IEnumerable<SessionStoreProvider> registered, SessionStoreContext context) =>
-        Select(name, registered).Create(context);
+    public static ISessionStore Create(string? name, IEnumerable<SessionStoreProvider> registered, SessionStoreContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return InstrumentedSessionStore.Wrap(Select(name, registered).Create(context), TesseraMetrics.For(context.MeterFactory));
+    }
 }

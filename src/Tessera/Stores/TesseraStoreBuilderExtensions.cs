@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,8 @@ public static class TesseraStoreBuilderExtensions
 
     /// <summary>
     /// Registers <see cref="ISessionStore"/> as the store <paramref name="select"/> chooses through
-    /// <see cref="SessionStoreFactory"/> (unless one is registered already), and each optional capability
+    /// <see cref="SessionStoreFactory"/> (unless one is registered already), measured on the application's
+    /// <see cref="IMeterFactory"/> when one is registered, and each optional capability
     /// (<see cref="IUserSessionIndex"/>, <see cref="IExpiredSessionSweeper"/>, <see cref="ISessionStoreStatistics"/>,
     /// <see cref="ISessionStoreKeyCheck"/>) as that same instance when it has it. Hosts such as <c>AddTessera()</c> call this once.
     /// </summary>
@@ -64,6 +66,7 @@ public static class TesseraStoreBuilderExtensions
                 ConnectionString = connectionString,
                 TimeProvider = sp.GetRequiredService<TimeProvider>(),
                 LoggerFactory = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+                MeterFactory = sp.GetService<IMeterFactory>(),
                 Services = sp,
             });
         });

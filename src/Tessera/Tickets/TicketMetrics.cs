@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics.Metrics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Tessera.Diagnostics;
@@ -7,49 +6,28 @@ using Tessera.Diagnostics;
 namespace Tessera.Tickets;
 
 /// <summary>
-/// Counters of ticket verdicts on the <c>Tessera</c> meter: <c>tessera.tickets.validated{scheme}</c>,
-/// <c>tessera.tickets.rejected{scheme, reason}</c>, <c>tessera.tickets.refreshed{scheme}</c> and
-/// <c>tessera.tickets.old_secret_matches{scheme}</c>. Tag values are the enum names, cached so a measurement allocates nothing.
+/// The one place an auth_tkt verdict is counted: <c>tessera.ticket.validations{tessera.ticket.scheme, tessera.ticket.verdict}</c>,
+/// <c>tessera.ticket.refreshes</c> and <c>tessera.ticket.old_secret_matches</c>; tag values are cached so a measurement
+/// allocates nothing. The ASP.NET Core handler does not count them again.
 /// </summary>
 internal static class TicketMetrics
 {
-    private static readonly Counter<long> Validated =
-        TesseraMeter.Meter.CreateCounter<long>("tessera.tickets.validated", description: "auth_tkt tickets accepted, by scheme.");
-
-    private static readonly Counter<long> Rejected =
-        TesseraMeter.Meter.CreateCounter<long>("tessera.tickets.rejected", description: "auth_tkt tickets not accepted, by scheme and reason.");
-
-    private static readonly Counter<long> Refreshed =
-        TesseraMeter.Meter.CreateCounter<long>("tessera.tickets.refreshed", description: "Accepted auth_tkt tickets for which a fresh cookie was produced (refresh due or older secret), by scheme.");
-
-    private static readonly Counter<long> OldSecret =
-        TesseraMeter.Meter.CreateCounter<long>("tessera.tickets.old_secret_matches", description: "Accepted auth_tkt tickets that verified only with an older secret, by scheme.");
-
-    private static readonly string[] SchemeNames = Enum.GetNames<TicketScheme>();
-    private static readonly string[] ReasonNames = Enum.GetNames<TicketRejection>();
-
-    public static void Record(TicketScheme scheme, TicketVerdict verdict)
+    public static void Record(TesseraMetrics metrics, TicketScheme scheme, TicketVerdict verdict)
     {
-        var schemeTag = new KeyValuePair<string, object?>("scheme", SchemeNames[(int)scheme]);
-        if (!verdict.IsValid)
+        var schemeTag = new KeyValuePair<string, object?>("tessera.ticket.scheme", EnumTag<TicketScheme>.Of(scheme));
+        if (metrics.TicketValidations.Enabled)
         {
-            if (Rejected.Enabled)
-            {
-                Rejected.Add(1, schemeTag, new KeyValuePair<string, object?>("reason", ReasonNames[(int)verdict.Reason]));
-            }
-
-            return;
+            metrics.TicketValidations.Add(1, schemeTag, new KeyValuePair<string, object?>("tessera.ticket.verdict", verdict.IsValid ? "accepted" : EnumTag<TicketRejection>.Of(verdict.Reason)));
         }
 
-        Validated.Add(1, schemeTag);
-        if (verdict.RefreshCookieValue is not null)
+        if (verdict.IsValid && verdict.RefreshCookieValue is not null)
         {
-            Refreshed.Add(1, schemeTag);
+            metrics.TicketRefreshes.Add(1, schemeTag);
         }
 
-        if (verdict.MatchedOldSecret)
+        if (verdict.IsValid && verdict.MatchedOldSecret)
         {
-            OldSecret.Add(1, schemeTag);
+            metrics.TicketOldSecretMatches.Add(1, schemeTag);
         }
     }
 

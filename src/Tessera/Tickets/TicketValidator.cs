@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -6,6 +7,7 @@ using System.Text;
 using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Diagnostics;
 
 namespace Tessera.Tickets;
 
@@ -13,7 +15,7 @@ namespace Tessera.Tickets;
 /// Validates auth_tkt cookies as Apache mod_auth_tkt does (spec §2.1), with the safer policy of docs/tickets.md:
 /// NUL bytes, empty user ids and non-UTF-8 fields are rejected, future dates beyond a small skew are rejected, digests
 /// are compared in constant time. Never throws on client input; a rejection allocates nothing. Every verdict of a
-/// public method is counted on the <c>Tessera</c> meter (<c>tessera.tickets.validated</c>, <c>tessera.tickets.rejected{reason}</c>, ...)
+/// public method is counted on the <c>Tessera</c> meter (<c>tessera.ticket.validations{tessera.ticket.scheme, tessera.ticket.verdict}</c>, ...)
 /// and every rejection logged at Debug with its reason (event 1000), never with the ticket.
 /// </summary>
 public sealed class TicketValidator
@@ -24,17 +26,20 @@ public sealed class TicketValidator
     private readonly TicketSettings _s;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TesseraMetrics _metrics;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="options">Scheme, secrets (every one verifies) and policy.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">Receives rejections (Debug, with the reason) and old-secret matches (Information); <see cref="NullLogger.Instance"/> when null.</param>
+    /// <param name="meterFactory">Where the <c>Tessera</c> meter comes from (the application's, with dependency injection); a process-wide meter when null.</param>
     /// <exception cref="ArgumentException">The options are unusable (no secret, a secret shorter than 16 bytes, ...).</exception>
-    public TicketValidator(TicketOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public TicketValidator(TicketOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         _s = new TicketSettings(options);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _metrics = TesseraMetrics.For(meterFactory);
     }
 
     /// <summary>Validates a cookie value (what follows <c>auth_tkt=</c>) at the current time.</summary>
@@ -142,7 +147,7 @@ public sealed class TicketValidator
     /// <summary>Counts the verdict and logs a rejection or an old-secret match; the fingerprint is hashed only when the message is written.</summary>
     private TicketVerdict Record(TicketVerdict verdict, ReadOnlySpan<char> presentedText, ReadOnlySpan<byte> presentedBytes)
     {
-        TicketMetrics.Record(_s.Scheme, verdict);
+        TicketMetrics.Record(_metrics, _s.Scheme, verdict);
         if (!verdict.IsValid)
         {
             if (_logger.IsEnabled(LogLevel.Debug))

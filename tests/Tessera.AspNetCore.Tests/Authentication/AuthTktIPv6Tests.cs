@@ -75,7 +75,7 @@ public sealed class AuthTktIPv6Tests
         using var me = await jar.GetAsync(app.Client, "/me");
 
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
-        Assert.Contains(logs.Lines, l => l.EventId == 2100 && l.Message == "auth_tkt ticket not accepted: BadDigest.");
+        Assert.Contains(logs.Lines, l => l.EventId == 1000 && l.Message.Contains(" scheme: BadDigest (fingerprint ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class AuthTktIPv6Tests
         using var me = await jar.GetAsync(app.Client, "/me");
 
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
-        Assert.Contains(logs.Lines, l => l.EventId == 2100 && l.Message == "auth_tkt ticket not accepted: UnsupportedClientIp.");
+        Assert.Contains(logs.Lines, l => l.EventId == 1000 && l.Message.Contains(" scheme: UnsupportedClientIp (fingerprint ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -69,16 +69,17 @@ public sealed class TesseraSweeperTests : IDisposable
 
         var swept = new ConcurrentQueue<long>();
         using var listener = new MeterListener();
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "tessera.sweeper.sessions.swept")
+            if (instrument.Name == "tessera.sweeper.swept" && instrument.Meter.Scope == meters)
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
-            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("store", nameof(SqliteSessionStore))))
+            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("tessera.store.name", "sqlite")))
             {
                 swept.Enqueue(value);
             }

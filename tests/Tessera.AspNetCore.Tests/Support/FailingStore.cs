@@ -3,9 +3,9 @@ using Tessera.Sessions;
 namespace Tessera.AspNetCore.Tests.Support;
 
 /// <summary>A store whose every call fails as a database that went away would.</summary>
-public sealed class FailingStore : ISessionStore
+public sealed class FailingStore(string name = "failing") : ISessionStore
 {
-    public string Name => "failing";
+    public string Name => name;
 
     public ValueTask<SessionRecord?> LoadAsync(SessionKey key, CancellationToken cancellationToken) =>
         throw new SessionStoreException(Name, "connection refused", new IOException("connection refused"));

@@ -1,7 +1,8 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
+using Tessera.TestSupport;
 using Tessera.Tickets;
 
 namespace Tessera.Tests.Tickets;
@@ -127,45 +128,26 @@ public sealed class TicketObservabilityTests
     }
 
     [Fact]
-    public void Validate_Outcomes_CountedWithSchemeAndReason()
+    public void Validate_Outcomes_CountedOnceWithSchemeAndVerdict()
     {
-        var measurements = new List<(string Instrument, Dictionary<string, object?> Tags)>();
-        var thread = Environment.CurrentManagedThreadId;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == "Tessera" && instrument.Name.StartsWith("tessera.tickets.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            // Other test classes validate tickets in parallel; keep only this test's measurements.
-            if (Environment.CurrentManagedThreadId == thread)
-            {
-                Assert.Equal(1, value);
-                measurements.Add((instrument.Name, tags.ToArray().ToDictionary(t => t.Key, t => t.Value)));
-            }
-        });
-        listener.Start();
+        using var meters = new TestMeterFactory();
+        using var validations = new MetricCollector<long>(meters, "Tessera", "tessera.ticket.validations");
+        using var refreshes = new MetricCollector<long>(meters, "Tessera", "tessera.ticket.refreshes");
+        using var oldSecret = new MetricCollector<long>(meters, "Tessera", "tessera.ticket.old_secret_matches");
 
-        var validator = new TicketValidator(Options(TicketScheme.Md5, Secret, Other));
+        var validator = new TicketValidator(Options(TicketScheme.Md5, Secret, Other), meterFactory: meters);
         validator.Validate(Cookie(TicketScheme.Md5, Encoding.UTF8.GetBytes("an unknown secret, 32 bytes long")), null, Issued);
         validator.Validate(Cookie(TicketScheme.Md5, Secret), null, Issued.AddYears(1));
         validator.Validate(Cookie(TicketScheme.Md5, Secret), null, Issued);
         validator.Validate(Cookie(TicketScheme.Md5, Other), null, Issued);
 
         Assert.Equal(
-            [
-                ("tessera.tickets.rejected", "Md5", "BadDigest"),
-                ("tessera.tickets.rejected", "Md5", "Expired"),
-                ("tessera.tickets.validated", "Md5", null),
-                ("tessera.tickets.validated", "Md5", null),
-                ("tessera.tickets.refreshed", "Md5", null),
-                ("tessera.tickets.old_secret_matches", "Md5", null),
-            ],
-            measurements.Select(m => (m.Instrument, (string?)m.Tags["scheme"], (string?)m.Tags.GetValueOrDefault("reason"))));
+            [("md5", "bad_digest"), ("md5", "expired"), ("md5", "accepted"), ("md5", "accepted")],
+            validations.GetMeasurementSnapshot().Select(m => ((string?)m.Tags["tessera.ticket.scheme"], (string?)m.Tags["tessera.ticket.verdict"])));
+        Assert.All(validations.GetMeasurementSnapshot(), m => Assert.Equal(1, m.Value));
+        Assert.Equal("{ticket}", validations.Instrument!.Unit);
+        Assert.Equal("md5", Assert.Single(refreshes.GetMeasurementSnapshot()).Tags["tessera.ticket.scheme"]);
+        Assert.Equal("md5", Assert.Single(oldSecret.GetMeasurementSnapshot()).Tags["tessera.ticket.scheme"]);
     }
 
     private static void AssertNothingSecret(ListLogger.Entry entry, string cookie)
