@@ -1,8 +1,8 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
 using Tessera.Demo;
 using Tessera.Keys;
@@ -22,7 +22,7 @@ builder.Services.AddTessera()
     .AddPostgreSqlStore()
     .AddRedisStore();
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
-builder.Services.AddAntiforgery();
+builder.Services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true); // frame-ancestors below says more
 builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
     .AddAuthTkt(builder.Configuration.GetSection("AuthTkt"));
 builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme).PostConfigure<TesseraKeyring>((options, keyring) =>
@@ -35,45 +35,84 @@ builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme
 });
 builder.Services.AddAuthorization();
 
+builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo")
+    .Validate(o => o.LoginAttemptsPerClient > 0 && o.LoginAttemptsPerUser > 0, "Demo:LoginAttemptsPerClient and Demo:LoginAttemptsPerUser must be at least 1.")
+    .Validate(o => o.LoginWindow > TimeSpan.Zero, "Demo:LoginWindow must be positive, such as 00:01:00.")
+    .ValidateOnStart();
 builder.Services.AddSingleton(sp => new DemoUsers(
-    builder.Configuration.GetSection("Demo:Users").Get<Dictionary<string, string>>() ?? [],
-    sp.GetRequiredService<TesseraKeyring>().Keyring.DeriveKey(0, "tessera-demo/check-value")));
+    DemoUsers.ConnectionStringFor(sp.GetRequiredService<IOptions<DemoOptions>>().Value, sp.GetRequiredService<IOptions<TesseraStoreOptions>>().Value),
+    sp.GetRequiredService<IOptions<DemoOptions>>().Value.Users,
+    sp.GetService<TimeProvider>() ?? TimeProvider.System));
 builder.Services.AddSingleton<ITesseraCheckValueProvider, DemoCheckValues>();
+LoginThrottle.AddTo(builder.Services);
 
 var app = builder.Build();
+app.Services.GetRequiredService<DemoUsers>(); // creates the user table and the configured users now, not at the first request
 
+app.Use(async (context, next) =>
+{
+    // No page of the demo may be framed (clickjacking); nothing is loaded from elsewhere.
+    context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+    context.Response.Headers.XFrameOptions = "DENY";
+    context.Response.Headers.XContentTypeOptions = "nosniff";
+    context.Response.Headers["Referrer-Policy"] = "same-origin";
+    if (CrossSiteRequestCheck.Problem(context.Request) is { } problem)
+    {
+        await Refuse(context, StatusCodes.Status403Forbidden, $"cross-site request refused ({problem})").ExecuteAsync(context);
+        return;
+    }
+
+    await next(context);
+});
 app.UseTessera();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseAntiforgery();
+app.UseRateLimiter();
+app.Use(async (context, next) =>
+{
+    // A page request from a browser that was signed out elsewhere: say why, once.
+    if (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/_authtkt")
+        && await SessionEndNotice.EndedAsync(context, Users(context)) is { } ended)
+    {
+        context.Response.Redirect("/?m=" + ended);
+        return;
+    }
+
+    await next(context);
+});
 
 app.MapHealthChecks("/health").WithoutTesseraSession();
 app.MapAuthTktRefresh();
 app.MapAuthTktRemoval();
 
-// ---- HTML pages ----
-app.MapGet("/", (HttpContext context, IAntiforgery af, string? msg, string? err) =>
-    Html(Pages.Home(context, af, context.GetTesseraSession(), msg ?? err, err is not null)));
+// ---- HTML pages: every form posts to this group, which checks its antiforgery token ----
+var forms = app.MapGroup("").DisableAntiforgery().AddEndpointFilter(async (invocation, next) =>
+    await invocation.HttpContext.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(invocation.HttpContext)
+        ? await next(invocation)
+        : Refuse(invocation.HttpContext, StatusCodes.Status400BadRequest, "the form's antiforgery token is missing or stale: reload the page and try again"));
 
-app.MapPost("/login", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? user, [Microsoft.AspNetCore.Mvc.FromForm] string? password) =>
+app.MapGet("/", (HttpContext context, IAntiforgery af, IOptions<DemoOptions> demo, string? m) =>
+    Html(Pages.Home(context, af, context.GetTesseraSession(), m, demo.Value.ShowCredentials ? demo.Value.Users : null)));
+
+forms.MapPost("/login", async (HttpContext context, [FromForm] string? user, [FromForm] string? password) =>
 {
-    try
+    var result = await DemoSignIn.SignInAsync(context, user, password);
+    return result.Status switch
     {
-        return await SignInAsync(context, Users(context), user, password) ? Results.Redirect("/?msg=Signed+in") : Results.Redirect("/?err=Wrong+user+or+password");
-    }
-    catch (AuthTktSignInRefusedException)
-    {
-        return Results.Redirect("/?err=Sign-in+over+IPv6+is+refused+here");
-    }
+        DemoSignInStatus.SignedIn => Results.Redirect("/?m=signed-in"),
+        DemoSignInStatus.Throttled => LoginThrottle.TooManyAttempts(result.RetryAfter),
+        DemoSignInStatus.RefusedIPv6 => Results.Redirect("/?m=ipv6-refused"),
+        _ => Results.Redirect("/?m=wrong-password"),
+    };
+}).RequireRateLimiting(LoginThrottle.Policy);
+
+forms.MapPost("/logout", async (HttpContext context) =>
+{
+    await DemoSignIn.SignOutAsync(context);
+    return Results.Redirect("/?m=signed-out");
 });
 
-app.MapPost("/logout", async (HttpContext context) =>
-{
-    await SignOutAsync(context);
-    return Results.Redirect("/?msg=Signed+out");
-});
-
-app.MapPost("/logout-everywhere", async (HttpContext context) =>
+forms.MapPost("/logout-everywhere", async (HttpContext context) =>
 {
     var session = context.GetTesseraSession();
     if (session.UserId is not null)
@@ -81,108 +120,98 @@ app.MapPost("/logout-everywhere", async (HttpContext context) =>
         await session.RevokeAllAsync(context.RequestAborted);
     }
 
-    await SignOutAsync(context);
-    return Results.Redirect("/?msg=Signed+out+everywhere");
+    await DemoSignIn.SignOutAsync(context);
+    return Results.Redirect("/?m=signed-out-everywhere");
 });
 
-app.MapPost("/data", (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? key, [Microsoft.AspNetCore.Mvc.FromForm] string? value) =>
+forms.MapPost("/data", (HttpContext context, [FromForm] string? key, [FromForm] string? value) =>
 {
     if (string.IsNullOrEmpty(key))
     {
-        return Results.Redirect("/?err=A+key+is+required");
+        return Results.Redirect("/?m=key-required");
     }
 
     context.GetTesseraSession().SetValue(key, JsonValue.Create(value ?? ""));
-    return Results.Redirect("/?msg=Saved");
+    return Results.Redirect("/?m=saved");
 });
 
-app.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? msg) =>
+app.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? m) =>
 {
     var session = context.GetTesseraSession();
     return session.UserId is { } user
-        ? Html(Pages.Sessions(context, af, user, await session.ListUserSessionsAsync(context.RequestAborted), msg))
-        : Results.Redirect("/?err=Sign+in+first");
+        ? Html(Pages.Sessions(context, af, user, await session.ListUserSessionsAsync(context.RequestAborted), m))
+        : SignInFirst();
 });
 
-app.MapPost("/sessions/revoke", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? id) =>
+forms.MapPost("/sessions/revoke", async (HttpContext context, [FromForm] string? id) =>
 {
     var session = context.GetTesseraSession();
     if (session.UserId is null)
     {
-        return Results.Redirect("/?err=Sign+in+first");
+        return SignInFirst();
     }
 
     var revoked = id is not null && await session.RevokeAsync(id, context.RequestAborted);
-    return Results.Redirect(revoked ? "/sessions?msg=Revoked" : "/sessions?msg=Nothing+revoked");
+    return Results.Redirect(revoked ? "/sessions?m=revoked" : "/sessions?m=nothing-revoked");
 });
 
-app.MapPost("/sessions/revoke-others", async (HttpContext context) =>
+forms.MapPost("/sessions/revoke-others", async (HttpContext context) =>
 {
     var session = context.GetTesseraSession();
     if (session.UserId is null)
     {
-        return Results.Redirect("/?err=Sign+in+first");
+        return SignInFirst();
     }
 
-    var n = await session.RevokeOthersAsync(context.RequestAborted);
-    return Results.Redirect($"/sessions?msg=Revoked+{n}");
+    await session.RevokeOthersAsync(context.RequestAborted);
+    return Results.Redirect("/sessions?m=revoked-others");
 });
 
-app.MapGet("/password", (HttpContext context, IAntiforgery af, string? msg, string? err) =>
-    context.GetTesseraSession().UserId is { } user ? Html(Pages.Password(context, af, user, msg ?? err, err is not null)) : Results.Redirect("/?err=Sign+in+first"));
+app.MapGet("/password", (HttpContext context, IAntiforgery af, string? m) =>
+    context.GetTesseraSession().UserId is { } user ? Html(Pages.Password(context, af, user, m)) : SignInFirst());
 
-app.MapPost("/password", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm(Name = "old")] string? oldPassword, [Microsoft.AspNetCore.Mvc.FromForm(Name = "new")] string? newPassword) =>
-    await ChangePasswordAsync(context, Users(context), oldPassword, newPassword) switch
+forms.MapPost("/password", async (HttpContext context, [FromForm(Name = "old")] string? oldPassword, [FromForm(Name = "new")] string? newPassword) =>
+    await DemoSignIn.ChangePasswordAsync(context, oldPassword, newPassword) switch
     {
-        StatusCodes.Status204NoContent => Results.Redirect("/password?msg=Password+changed"),
-        StatusCodes.Status401Unauthorized => Results.Redirect("/?err=Sign+in+first"),
-        _ => Results.Redirect("/password?err=Wrong+current+password+or+empty+new+one"),
+        StatusCodes.Status204NoContent => Results.Redirect("/password?m=password-changed"),
+        StatusCodes.Status401Unauthorized => SignInFirst(),
+        _ => Results.Redirect("/password?m=password-refused"),
     });
 
 app.MapGet("/ticket", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    if (session.UserId is not { } user)
+    if (context.GetTesseraSession().UserId is not { } user)
     {
-        return Results.Redirect("/?err=Sign+in+first");
+        return SignInFirst();
     }
 
+    // The ticket's fields, never its value: the cookie is HttpOnly so that no page or script can leak it.
     var result = await context.AuthenticateAsync(AuthTktDefaults.AuthenticationScheme);
-    var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AuthTktOptions>>().Get(AuthTktDefaults.AuthenticationScheme);
-    context.Request.Cookies.TryGetValue(options.CookieName, out var cookie);
-    JsonObject? fields = result.Succeeded
-        ? new JsonObject
-        {
-            ["user"] = result.Principal!.FindFirstValue(ClaimTypes.NameIdentifier),
-            ["tokens"] = new JsonArray([.. result.Principal!.FindAll(ClaimTypes.Role).Select(c => (JsonNode?)JsonValue.Create(c.Value))]),
-            ["user_data"] = result.Principal!.FindFirstValue(AuthTktDefaults.UserDataClaimType),
-        }
-        : null;
-    return Html(Pages.Ticket(user, result.Succeeded ? cookie : null, fields));
+    return Html(Pages.Ticket(user, result.Succeeded ? result.Principal : null));
 });
 
 // ---- JSON API (a contract for scripted checks: keep it stable) ----
 var deepJson = new System.Text.Json.JsonSerializerOptions { MaxDepth = Tessera.Cookies.JsonLimits.MaxDepth + 2 };
 app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
 {
-    try
+    var result = await DemoSignIn.SignInAsync(context, body.User, body.Password);
+    return result.Status switch
     {
-        return await SignInAsync(context, Users(context), body.User, body.Password)
-            ? Results.Ok(new JsonObject { ["user"] = body.User })
-            : Results.Json(new JsonObject { ["error"] = "wrong user or password" }, statusCode: StatusCodes.Status401Unauthorized);
-    }
-    catch (AuthTktSignInRefusedException)
-    {
-        // AuthTkt:IPv6Policy = RefuseSignIn and the client is IPv6: nothing was signed in.
-        return Results.Json(new JsonObject { ["error"] = "sign-in over IPv6 is refused (AuthTkt:IPv6Policy)" }, statusCode: StatusCodes.Status403Forbidden);
-    }
-});
+        DemoSignInStatus.SignedIn => Results.Ok(new JsonObject { ["user"] = body.User }),
+        DemoSignInStatus.Throttled => LoginThrottle.TooManyAttempts(result.RetryAfter),
+        DemoSignInStatus.RefusedIPv6 => Refuse(context, StatusCodes.Status403Forbidden, "sign-in over IPv6 is refused (AuthTkt:IPv6Policy)"),
+        _ => Refuse(context, StatusCodes.Status401Unauthorized, "wrong user or password"),
+    };
+}).RequireRateLimiting(LoginThrottle.Policy);
 
 app.MapPost("/api/logout", async (HttpContext context) =>
 {
-    await SignOutAsync(context);
+    await DemoSignIn.SignOutAsync(context);
     return Results.NoContent();
 });
+
+app.MapGet("/api/me", (HttpContext context) =>
+    context.GetTesseraSession().UserId is { } user ? Results.Ok(new JsonObject { ["user"] = user }) : NotSignedIn());
 
 app.MapGet("/api/session", (HttpContext context) =>
 {
@@ -226,7 +255,7 @@ app.MapGet("/api/sessions", async (HttpContext context) =>
     var session = context.GetTesseraSession();
     if (session.UserId is null)
     {
-        return Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized);
+        return NotSignedIn();
     }
 
     var list = new JsonArray();
@@ -240,6 +269,7 @@ app.MapGet("/api/sessions", async (HttpContext context) =>
             ["last_seen"] = s.LastSeen,
             ["ip"] = s.Ip,
             ["user_agent"] = s.UserAgent,
+            ["device"] = DeviceNames.Describe(s.UserAgent),
         });
     }
 
@@ -250,16 +280,16 @@ app.MapPost("/api/sessions/revoke-others", async (HttpContext context) =>
 {
     var session = context.GetTesseraSession();
     return session.UserId is null
-        ? Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized)
+        ? NotSignedIn()
         : Results.Json(new JsonObject { ["revoked"] = await session.RevokeOthersAsync(context.RequestAborted) });
 });
 
 app.MapPost("/api/password", async (HttpContext context, PasswordRequest body) =>
-    await ChangePasswordAsync(context, Users(context), body.Old, body.New) switch
+    await DemoSignIn.ChangePasswordAsync(context, body.Old, body.New) switch
     {
         StatusCodes.Status204NoContent => Results.NoContent(),
-        StatusCodes.Status401Unauthorized => Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized),
-        _ => Results.Json(new JsonObject { ["error"] = "wrong current password or empty new one" }, statusCode: StatusCodes.Status403Forbidden),
+        StatusCodes.Status401Unauthorized => NotSignedIn(),
+        _ => Refuse(context, StatusCodes.Status403Forbidden, "wrong current password or empty new one"),
     });
 
 app.Run();
@@ -268,44 +298,14 @@ static DemoUsers Users(HttpContext context) => context.RequestServices.GetRequir
 
 static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
-static async Task<bool> SignInAsync(HttpContext context, DemoUsers users, string? user, string? password)
-{
-    if (!users.Verify(user, password))
-    {
-        return false;
-    }
+static IResult SignInFirst() => Results.Redirect("/?m=sign-in-first");
 
-    // The ticket first: it only writes a header, and a refused ticket (AuthTktSignInRefusedException) then leaves no
-    // signed-in session record behind. An exception in the session step discards the unsent headers with the 500.
-    var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user!), new Claim(ClaimTypes.Role, "demo")], AuthTktDefaults.AuthenticationScheme);
-    await context.SignInAsync(AuthTktDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-    await context.GetTesseraSession().SignInAsync(user!, users.CheckValue(user!), context.RequestAborted);
-    return true;
-}
+static IResult NotSignedIn() => Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized);
 
-static async Task SignOutAsync(HttpContext context)
-{
-    await context.GetTesseraSession().SignOutAsync(context.RequestAborted);
-    await context.SignOutAsync(AuthTktDefaults.AuthenticationScheme);
-}
-
-static async Task<int> ChangePasswordAsync(HttpContext context, DemoUsers users, string? oldPassword, string? newPassword)
-{
-    var session = context.GetTesseraSession();
-    if (session.UserId is not { } user)
-    {
-        return StatusCodes.Status401Unauthorized;
-    }
-
-    if (oldPassword is null || newPassword is null || users.ChangePassword(user, oldPassword, newPassword) is not { } checkValue)
-    {
-        return StatusCodes.Status403Forbidden;
-    }
-
-    // The new check value fails every other session of the user at its next request; this one keeps its login.
-    await session.KeepLoginAsync(checkValue, context.RequestAborted);
-    return StatusCodes.Status204NoContent;
-}
+// An error answer: {"error": ...} under /api, a short page elsewhere.
+static IResult Refuse(HttpContext context, int status, string message) => context.Request.Path.StartsWithSegments("/api")
+    ? Results.Json(new JsonObject { ["error"] = message }, statusCode: status)
+    : Results.Content(Pages.Plain("Refused", char.ToUpperInvariant(message[0]) + message[1..] + "."), "text/html; charset=utf-8", statusCode: status);
 
 /// <summary>The entry point, public so tests can start the demo with WebApplicationFactory.</summary>
 public partial class Program;
