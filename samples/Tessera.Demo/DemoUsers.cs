@@ -1,54 +1,64 @@
+using System.Data.Common;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Tessera.AspNetCore;
+using Tessera.PostgreSql;
 using Tessera.Sqlite;
 
 namespace Tessera.Demo;
 
 /// <summary>
-/// The demo's users, in a table of their own (<c>demo_users</c>) in an SQLite database, by default the session store's
-/// file: a name, an ASP.NET Core <see cref="PasswordHasher{TUser}"/> hash, a random stamp that is the user's check value
-/// (a new one with every password change, so every other session of the user fails its next request) and the time of
-/// the last password change. Every server that opens the same file sees a change at once; a restart keeps it.
+/// The demo's users, in a table of their own (<c>demo_users</c>) beside the sessions: in the session store's SQLite
+/// file, or its PostgreSQL database (<see cref="DatabaseFor"/>). A row holds the name, an ASP.NET Core
+/// <see cref="PasswordHasher{TUser}"/> hash, a stamp that is the user's check value (a new random one with every password
+/// change, so every other session of the user fails its next request) and the time of the last password change. Every
+/// server on the same database sees a change at once; a restart keeps it.
 /// </summary>
-public sealed class DemoUsers
+public sealed class DemoUsers : IDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS demo_users (
             name TEXT PRIMARY KEY NOT NULL,
             password_hash TEXT NOT NULL,
             stamp TEXT NOT NULL,
-            password_changed INTEGER NOT NULL)
+            password_changed BIGINT NOT NULL)
         """;
 
     private readonly IPasswordHasher<string> _hasher;
-    private readonly string _connectionString;
+    private readonly DbDataSource _database;
     private readonly TimeProvider _time;
 
     // Unknown names are checked against this hash, so a wrong name costs as much time as a wrong password.
     private readonly string _dummyHash;
 
     /// <summary>Creates the table when missing and adds the configured users it does not hold yet.</summary>
-    /// <param name="connectionString">The SQLite database (<see cref="ConnectionStringFor"/>).</param>
+    /// <param name="database">The database (<see cref="DatabaseFor"/>); the SQL is the same for SQLite and PostgreSQL.</param>
     /// <param name="seed">User names and first passwords (<see cref="DemoOptions.Users"/>).</param>
+    /// <param name="seedKey">
+    /// Keys the first stamp of a configured user (an HMAC of its name and first password), so servers that each seed
+    /// their own database from the same configuration agree on it until a password changes.
+    /// </param>
     /// <param name="time">The clock of password changes.</param>
     /// <param name="hasher">The password hasher; the default is ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/> (PBKDF2).</param>
-    public DemoUsers(string connectionString, IReadOnlyDictionary<string, string> seed, TimeProvider time, IPasswordHasher<string>? hasher = null)
+    public DemoUsers(DbDataSource database, IReadOnlyDictionary<string, string> seed, byte[] seedKey, TimeProvider time, IPasswordHasher<string>? hasher = null)
     {
-        _connectionString = connectionString;
+        _database = database;
         _time = time;
         _hasher = hasher ?? new PasswordHasher<string>();
         _dummyHash = _hasher.HashPassword("", Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
-        using var connection = Open();
+        using var connection = database.OpenConnection();
         Execute(connection, Schema);
         foreach (var (name, password) in seed)
         {
-            // INSERT OR IGNORE: a user already in the table keeps the password it has there (perhaps changed since).
-            if (Scalar(connection, "SELECT 1 FROM demo_users WHERE name = $name", ("$name", name)) is null)
+            // A user already in the table keeps the password it has there (perhaps changed since): hash only new names.
+            if (Scalar(connection, "SELECT 1 FROM demo_users WHERE name = @name", ("@name", name)) is null)
             {
-                Execute(connection, "INSERT OR IGNORE INTO demo_users VALUES ($name, $hash, $stamp, $now)",
-                    ("$name", name), ("$hash", _hasher.HashPassword(name, password)), ("$stamp", NewStamp()), ("$now", Now()));
+                var stamp = Convert.ToHexStringLower(HMACSHA256.HashData(seedKey, Encoding.UTF8.GetBytes(name + "\0" + password))[..16]);
+                Execute(connection, "INSERT INTO demo_users VALUES (@name, @hash, @stamp, @now) ON CONFLICT (name) DO NOTHING",
+                    ("@name", name), ("@hash", _hasher.HashPassword(name, password)), ("@stamp", stamp), ("@now", Now()));
             }
         }
     }
@@ -95,22 +105,31 @@ public sealed class DemoUsers
     }
 
     /// <summary>
-    /// The user table's database: <see cref="DemoOptions.UsersDatabase"/>, else the session store's SQLite file when the
-    /// store is SQLite, else <c>tessera-users.db</c> in the working directory. A bare path is taken as the file.
+    /// The user table's database: <see cref="DemoOptions.UsersDatabase"/> (SQLite; a bare path is taken as the file),
+    /// else the session store's database when it is SQLite or PostgreSQL, else <c>tessera-users.db</c> in the working
+    /// directory (a Redis fleet on one host shares it; on several hosts, point <c>Demo:UsersDatabase</c> at a shared file).
     /// </summary>
-    public static string ConnectionStringFor(DemoOptions demo, TesseraStoreOptions store)
+    public static DbDataSource DatabaseFor(DemoOptions demo, TesseraStoreOptions store)
     {
+        if (demo.UsersDatabase is null && string.Equals(store.Provider, PostgreSqlStoreProvider.Name, StringComparison.OrdinalIgnoreCase) && store.ConnectionString is { } postgres)
+        {
+            return NpgsqlFactory.Instance.CreateDataSource(postgres);
+        }
+
         var value = demo.UsersDatabase
             ?? (string.Equals(store.Provider, SqliteStoreProvider.Name, StringComparison.OrdinalIgnoreCase)
                 ? store.ConnectionString ?? SqliteStoreProvider.DefaultConnectionString
                 : "Data Source=tessera-users.db");
-        return value.Contains('=', StringComparison.Ordinal) ? value : new SqliteConnectionStringBuilder { DataSource = value }.ToString();
+        return SqliteFactory.Instance.CreateDataSource(value.Contains('=', StringComparison.Ordinal) ? value : new SqliteConnectionStringBuilder { DataSource = value }.ToString());
     }
+
+    /// <summary>Closes the database's connections.</summary>
+    public void Dispose() => _database.Dispose();
 
     private async Task<Row?> ReadAsync(string user, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var command = Command(connection, "SELECT password_hash, stamp, password_changed FROM demo_users WHERE name = $name", ("$name", user));
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, "SELECT password_hash, stamp, password_changed FROM demo_users WHERE name = @name", ("@name", user));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new Row(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
@@ -119,41 +138,37 @@ public sealed class DemoUsers
 
     private async Task<bool> UpdateAsync(string user, string oldHash, string newHash, string? stamp, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = stamp is null
-            ? Command(connection, "UPDATE demo_users SET password_hash = $new WHERE name = $name AND password_hash = $old",
-                ("$name", user), ("$old", oldHash), ("$new", newHash))
-            : Command(connection, "UPDATE demo_users SET password_hash = $new, stamp = $stamp, password_changed = $now WHERE name = $name AND password_hash = $old",
-                ("$name", user), ("$old", oldHash), ("$new", newHash), ("$stamp", stamp), ("$now", Now()));
+            ? Command(connection, "UPDATE demo_users SET password_hash = @new WHERE name = @name AND password_hash = @old",
+                ("@name", user), ("@old", oldHash), ("@new", newHash))
+            : Command(connection, "UPDATE demo_users SET password_hash = @new, stamp = @stamp, password_changed = @now WHERE name = @name AND password_hash = @old",
+                ("@name", user), ("@old", oldHash), ("@new", newHash), ("@stamp", stamp), ("@now", Now()));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
         }
 
         return command;
     }
 
-    private static void Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    private static void Execute(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    private static object? Scalar(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         return command.ExecuteScalar();

@@ -40,8 +40,9 @@ builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo")
     .Validate(o => o.LoginWindow > TimeSpan.Zero, "Demo:LoginWindow must be positive, such as 00:01:00.")
     .ValidateOnStart();
 builder.Services.AddSingleton(sp => new DemoUsers(
-    DemoUsers.ConnectionStringFor(sp.GetRequiredService<IOptions<DemoOptions>>().Value, sp.GetRequiredService<IOptions<TesseraStoreOptions>>().Value),
+    DemoUsers.DatabaseFor(sp.GetRequiredService<IOptions<DemoOptions>>().Value, builder.Configuration.GetSection("Tessera:Store").Get<TesseraStoreOptions>() ?? new()),
     sp.GetRequiredService<IOptions<DemoOptions>>().Value.Users,
+    sp.GetRequiredService<TesseraKeyring>().Keyring.DeriveKey(0, "tessera-demo/check-value"),
     sp.GetService<TimeProvider>() ?? TimeProvider.System));
 builder.Services.AddSingleton<ITesseraCheckValueProvider, DemoCheckValues>();
 LoginThrottle.AddTo(builder.Services);
