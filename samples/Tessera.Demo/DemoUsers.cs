@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using Tessera.AspNetCore;
 using Tessera.PostgreSql;
+using Tessera.Sessions;
 using Tessera.Sqlite;
 
 namespace Tessera.Demo;
@@ -26,6 +27,8 @@ public sealed class DemoUsers : IDisposable
             stamp TEXT NOT NULL,
             password_changed BIGINT NOT NULL)
         """;
+
+    private const string StoreName = "demo-users";
 
     private readonly IPasswordHasher<string> _hasher;
     private readonly DbDataSource _database;
@@ -126,25 +129,37 @@ public sealed class DemoUsers : IDisposable
     /// <summary>Closes the database's connections.</summary>
     public void Dispose() => _database.Dispose();
 
-    private async Task<Row?> ReadAsync(string user, CancellationToken cancellationToken)
+    private Task<Row?> ReadAsync(string user, CancellationToken cancellationToken) => RunAsync(async connection =>
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, "SELECT password_hash, stamp, password_changed FROM demo_users WHERE name = @name", ("@name", user));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new Row(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)))
             : null;
-    }
+    }, cancellationToken);
 
-    private async Task<bool> UpdateAsync(string user, string oldHash, string newHash, string? stamp, CancellationToken cancellationToken)
+    private Task<bool> UpdateAsync(string user, string oldHash, string newHash, string? stamp, CancellationToken cancellationToken) => RunAsync(async connection =>
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = stamp is null
             ? Command(connection, "UPDATE demo_users SET password_hash = @new WHERE name = @name AND password_hash = @old",
                 ("@name", user), ("@old", oldHash), ("@new", newHash))
             : Command(connection, "UPDATE demo_users SET password_hash = @new, stamp = @stamp, password_changed = @now WHERE name = @name AND password_hash = @old",
                 ("@name", user), ("@old", oldHash), ("@new", newHash), ("@stamp", stamp), ("@now", Now()));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }, cancellationToken);
+
+    // A failing database is a store failure, as for the sessions: Tessera's middleware answers 503 and no one is signed in.
+    private async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            throw new SessionStoreException(StoreName, "the demo's user table could not be read or written", ex);
+        }
     }
 
     private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
