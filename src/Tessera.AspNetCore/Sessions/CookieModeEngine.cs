@@ -70,9 +70,19 @@ internal sealed class CookieModeEngine : ISessionEngine
 
     public RequestSession CreateNew(HttpContext context) => new CookieRequestSession(this, null, null, hadCookie: false, needsReissue: false);
 
-    public void WriteCookie(HttpResponse response, CookieSessionPayload payload)
+    /// <summary>Writes the sealed cookie; a <paramref name="persistent"/> sign-in's cookie lives until the session's absolute end.</summary>
+    public void WriteCookie(HttpResponse response, CookieSessionPayload payload, bool persistent = false)
     {
-        CookieHeader.Append(response, _options.CookieName, _format.Write(_options.CookieName, payload), _cookieAttributes);
+        var value = _format.Write(_options.CookieName, payload);
+        if (persistent)
+        {
+            CookieHeader.Append(response, _options.CookieName, value, _cookie, payload.Created + _options.AbsoluteLifetime - _time.GetUtcNow());
+        }
+        else
+        {
+            CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
+        }
+
         TesseraHttpMetrics.CookiesWritten.Add(1);
     }
 

@@ -9,13 +9,14 @@ namespace Tessera.AspNetCore;
 
 /// <summary>
 /// A request's cookie-mode session: the whole session sealed into the cookie. The sign-in state lives under reserved
-/// keys (<c>$tessera.user</c>, <c>$tessera.check</c>) that the value API hides. A cookie cannot be revoked from the
+/// keys (<c>$tessera.user</c>, <c>$tessera.check</c>, <c>$tessera.principal</c>) that the value API hides. A cookie cannot be revoked from the
 /// server, so the session list and revocation are not available in this mode.
 /// </summary>
 internal sealed class CookieRequestSession : RequestSession
 {
     private const string UserKey = "$tessera.user";
     private const string CheckKey = "$tessera.check";
+    private const string PrincipalKey = "$tessera.principal";
     private const string ReservedPrefix = "$tessera.";
 
     private readonly CookieModeEngine _engine;
@@ -83,12 +84,29 @@ internal sealed class CookieRequestSession : RequestSession
         _modified = true;
     }
 
-    public override Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default)
+    public override JsonObject? SignedInPrincipal => _data[PrincipalKey] as JsonObject;
+
+    public override Task SignInAsync(SessionSignIn signIn, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        SessionJson.ThrowIfNotStorable(UserKey, userId);
-        _data[UserKey] = userId;
-        _data[CheckKey] = checkValue is null ? null : HashCheck(checkValue);
+        ArgumentException.ThrowIfNullOrEmpty(signIn.UserId);
+        if (signIn.ExpiresAt is not null)
+        {
+            throw new NotSupportedException("AuthenticationProperties.ExpiresUtc needs server mode (Tessera:Mode = Server): a sealed cookie's lifetime is the configured one.");
+        }
+
+        SessionJson.ThrowIfNotStorable(UserKey, signIn.UserId);
+        _data[UserKey] = signIn.UserId;
+        _data[CheckKey] = signIn.CheckValue is null ? null : HashCheck(signIn.CheckValue);
+        if (signIn.Principal is { } principal)
+        {
+            SessionJson.ThrowIfNotStorable(PrincipalKey, principal);
+            _data[PrincipalKey] = principal.Parent is null ? principal : principal.DeepClone();
+        }
+        else
+        {
+            _data.Remove(PrincipalKey);
+        }
+
         _created = null; // a new session: the sealed cookie is fresh (new salt, new created time)
         _modified = true;
         return Task.CompletedTask;
@@ -165,7 +183,7 @@ internal sealed class CookieRequestSession : RequestSession
             {
                 var now = _engine.Now;
                 var payload = new CookieSessionPayload(_data, _created ?? now, now);
-                _engine.WriteCookie(response, payload);
+                _engine.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal));
             }
         }
         else if (_hadCookie && (_signedOut || _created is null))

@@ -25,7 +25,14 @@ internal abstract class RequestSession : ITesseraSession
 
     public abstract void Clear();
 
-    public abstract Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default);
+    /// <summary>The principal the Tessera scheme stored at sign-in (see <see cref="TesseraClaims"/>), or <see langword="null"/>.</summary>
+    public abstract JsonObject? SignedInPrincipal { get; }
+
+    public Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default) =>
+        SignInAsync(new SessionSignIn(userId, checkValue), cancellationToken);
+
+    /// <summary>The one sign-in both paths use: <see cref="ITesseraSession.SignInAsync"/> and the Tessera authentication scheme.</summary>
+    public abstract Task SignInAsync(SessionSignIn signIn, CancellationToken cancellationToken);
 
     public abstract Task SignOutAsync(CancellationToken cancellationToken = default);
 

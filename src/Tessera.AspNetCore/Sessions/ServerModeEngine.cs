@@ -68,9 +68,18 @@ internal sealed class ServerModeEngine : ISessionEngine
         return new ServerRequestSession(_manager, this, pending.Result, hadCookie: false);
     }
 
-    public void WriteCookie(HttpResponse response, string value)
+    /// <summary>Writes the session cookie; <paramref name="persistentMaxAge"/> replaces the configured Max-Age for a persistent sign-in.</summary>
+    public void WriteCookie(HttpResponse response, string value, TimeSpan? persistentMaxAge = null)
     {
-        CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
+        if (persistentMaxAge is { } maxAge)
+        {
+            CookieHeader.Append(response, _options.CookieName, value, _cookie, maxAge);
+        }
+        else
+        {
+            CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
+        }
+
         TesseraHttpMetrics.CookiesWritten.Add(1);
     }
 

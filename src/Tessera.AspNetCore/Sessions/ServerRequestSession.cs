@@ -43,8 +43,28 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override void Clear() => _session.Clear();
 
-    public override async Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default) =>
-        await _manager.SignInAsync(_session, userId, checkValue ?? string.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
+    public override JsonObject? SignedInPrincipal => _session.UserExtras;
+
+    public override async Task SignInAsync(SessionSignIn signIn, CancellationToken cancellationToken)
+    {
+        if (signIn.ExpiresAt is { } expires)
+        {
+            // ExpiresUtc is an absolute end; the session's lifetime counts from its creation (kept across the rotation).
+            var lifetime = expires - _session.CreatedAt;
+            if (expires <= _session.LastAccessedAt || lifetime <= TimeSpan.Zero)
+            {
+                throw new ArgumentException("AuthenticationProperties.ExpiresUtc is in the past: set a future time or leave it unset for the configured lifetime.", nameof(signIn));
+            }
+
+            _session.Lifetime = lifetime;
+            if (_manager.Options.IdleTimeout > lifetime)
+            {
+                _session.IdleTimeout = lifetime;
+            }
+        }
+
+        await _manager.SignInAsync(_session, signIn.UserId, signIn.CheckValue ?? string.Empty, signIn.Principal, cancellationToken).ConfigureAwait(false);
+    }
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default) =>
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
@@ -126,6 +146,13 @@ internal sealed class ServerRequestSession : RequestSession
         }
     }
 
+    // A persistent sign-in's cookie lives until the session's absolute end (the server still enforces the idle
+    // timeout). The session was just saved, so its last access time is the manager's "now".
+    private TimeSpan? PersistentMaxAge() =>
+        TesseraClaims.IsPersistent(_session.UserExtras)
+            ? _session.CreatedAt + (_session.Lifetime ?? _manager.Options.AbsoluteLifetime) - _session.LastAccessedAt
+            : null;
+
     public override async ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {
         SessionCommitResult result;
@@ -150,7 +177,7 @@ internal sealed class ServerRequestSession : RequestSession
                 return;
             }
 
-            _engine.WriteCookie(response, value);
+            _engine.WriteCookie(response, value, PersistentMaxAge());
         }
         else if (result.ClearCookie && _hadCookie)
         {
