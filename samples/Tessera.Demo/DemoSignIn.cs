@@ -8,7 +8,10 @@ namespace Tessera.Demo;
 /// <summary>The demo's one place for signing in, signing out and changing a password, shared by the pages and the JSON API.</summary>
 internal static class DemoSignIn
 {
-    /// <summary>Checks the limit for the name, then the password, then signs in: the Tessera session and the auth_tkt ticket.</summary>
+    /// <summary>
+    /// Checks the limit for the name, then the password, then signs in through the Tessera scheme: a new session handle,
+    /// the user's check value (from <see cref="DemoCheckValues"/>) and the auth_tkt SSO ticket shared with Apache.
+    /// </summary>
     public static async Task<DemoSignInResult> SignInAsync(HttpContext context, string? user, string? password)
     {
         using var lease = context.RequestServices.GetRequiredService<LoginThrottle>().TryAcquire(user);
@@ -24,11 +27,11 @@ internal static class DemoSignIn
 
         try
         {
-            // The ticket first: it only writes a header, and a refused ticket (AuthTktSignInRefusedException) then leaves no
-            // signed-in session record behind. An exception in the session step discards the unsent headers with the 500.
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user!), new Claim(ClaimTypes.Role, "demo")], AuthTktDefaults.AuthenticationScheme);
-            await context.SignInAsync(AuthTktDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-            await context.GetTesseraSession().SignInAsync(user!, await Users(context).CheckValueAsync(user!, context.RequestAborted), context.RequestAborted);
+            // The role is the ticket's token; the scheme issues the ticket first, so a refused one signs nothing in.
+            var identity = new ClaimsIdentity(
+                [new Claim(ClaimTypes.NameIdentifier, user!), new Claim(ClaimTypes.Name, user!), new Claim(ClaimTypes.Role, "demo")],
+                TesseraDefaults.AuthenticationScheme);
+            await context.SignInAsync(TesseraDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         }
         catch (AuthTktSignInRefusedException)
         {
@@ -40,32 +43,30 @@ internal static class DemoSignIn
         return new(DemoSignInStatus.SignedIn);
     }
 
-    /// <summary>Signs out this browser: the session record is deleted, the session and ticket cookies cleared.</summary>
+    /// <summary>Signs out this browser through the Tessera scheme: the session record is deleted, the session and ticket cookies cleared.</summary>
     public static async Task SignOutAsync(HttpContext context)
     {
-        await context.GetTesseraSession().SignOutAsync(context.RequestAborted);
-        await context.SignOutAsync(AuthTktDefaults.AuthenticationScheme);
+        await context.SignOutAsync(TesseraDefaults.AuthenticationScheme);
         SessionEndNotice.SignedOut(context);
     }
 
-    /// <summary>Changes the signed-in user's password: 204, 401 when anonymous, 403 when the old one is wrong or the new one empty.</summary>
-    public static async Task<int> ChangePasswordAsync(HttpContext context, string? oldPassword, string? newPassword)
+    /// <summary>
+    /// Changes the signed-in user's password (endpoints that call this require a user); false when the old one is wrong
+    /// or the new one empty.
+    /// </summary>
+    public static async Task<bool> ChangePasswordAsync(HttpContext context, string? oldPassword, string? newPassword)
     {
-        var session = context.GetTesseraSession();
-        if (session.UserId is not { } user)
-        {
-            return StatusCodes.Status401Unauthorized;
-        }
-
+        var user = context.User.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new InvalidOperationException("ChangePasswordAsync needs a signed-in user: call it from an endpoint with RequireAuthorization().");
         if (oldPassword is null || newPassword is null || await Users(context).ChangePasswordAsync(user, oldPassword, newPassword, context.RequestAborted) is not { } checkValue)
         {
-            return StatusCodes.Status403Forbidden;
+            return false;
         }
 
         // The new check value fails every other session of the user at its next request; this one keeps its login.
-        await session.KeepLoginAsync(checkValue, context.RequestAborted);
+        await context.GetTesseraSession().KeepLoginAsync(checkValue, context.RequestAborted);
         SessionEndNotice.SignedIn(context, user, Now(context));
-        return StatusCodes.Status204NoContent;
+        return true;
     }
 
     private static DemoUsers Users(HttpContext context) => context.RequestServices.GetRequiredService<DemoUsers>();

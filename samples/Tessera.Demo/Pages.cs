@@ -76,10 +76,10 @@ internal static class Pages
     /// <summary>A page with one paragraph, for error answers.</summary>
     public static string Plain(string title, string text) => Layout(title, null, "<p>" + E(text) + "</p><p><a href=\"/\">Back</a></p>");
 
-    public static string Home(HttpContext context, IAntiforgery antiforgery, ITesseraSession session, string? messageCode, IReadOnlyDictionary<string, string>? credentials)
+    public static string Home(HttpContext context, IAntiforgery antiforgery, string? user, ITesseraSession session, string? messageCode, string? returnUrl, IReadOnlyDictionary<string, string>? credentials)
     {
         var sb = new StringBuilder();
-        if (session.UserId is { } user)
+        if (user is not null)
         {
             sb.Append("<p id=\"signed-in\">Signed in as <strong id=\"user\">").Append(E(user)).Append("</strong>.</p>")
               .Append(Form(context, antiforgery, "/logout", "<button id=\"sign-out\">Sign out</button>", inline: true))
@@ -90,7 +90,8 @@ internal static class Pages
             sb.Append("<h2>Sign in</h2>").Append(Form(context, antiforgery, "/login",
                 "<label>User <input name=\"user\" id=\"login-user\" autocomplete=\"username\"></label> "
                 + "<label>Password <input name=\"password\" id=\"login-password\" type=\"password\" autocomplete=\"current-password\"></label> "
-                + "<button id=\"sign-in\">Sign in</button>"));
+                + "<button id=\"sign-in\">Sign in</button>"
+                + (returnUrl is null ? "" : $"<input type=\"hidden\" name=\"returnUrl\" value=\"{E(returnUrl)}\">")));
             if (credentials is { Count: > 0 })
             {
                 sb.Append("<p class=\"hint\" id=\"credentials\">Demo users (first passwords; a change is kept): ")
@@ -109,7 +110,7 @@ internal static class Pages
         sb.Append("</table><h2>Add a value</h2>").Append(Form(context, antiforgery, "/data",
             "<label>Key <input name=\"key\" id=\"data-key\"></label> <label>Value <input name=\"value\" id=\"data-value\"></label> "
             + "<button id=\"add-value\">Add</button>"));
-        return Layout("Tessera demo", session.UserId, sb.ToString(), messageCode);
+        return Layout("Tessera demo", user, sb.ToString(), messageCode);
     }
 
     public static string Sessions(HttpContext context, IAntiforgery antiforgery, string user, IReadOnlyList<TesseraSessionInfo> sessions, string? messageCode)

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
@@ -23,7 +25,15 @@ builder.Services.AddTessera()
     .AddRedisStore();
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
 builder.Services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true); // frame-ancestors below says more
-builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
+// Sign-in is the Tessera scheme's: HttpContext.User comes from the signed-in session, and HttpContext.SignInAsync also
+// issues the auth_tkt SSO ticket (the AuthTkt scheme is registered), SignOutAsync clears it. A page that needs a user
+// sends the browser to the sign-in form on "/" with ?ReturnUrl=; the JSON API answers 401 instead.
+builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme)
+    .AddTessera(options =>
+    {
+        options.LoginPath = "/";
+        options.AccessDeniedPath = "";
+    })
     .AddAuthTkt(builder.Configuration.GetSection("AuthTkt"));
 builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme).PostConfigure<TesseraKeyring>((options, keyring) =>
 {
@@ -34,6 +44,7 @@ builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme
     }
 });
 builder.Services.AddAuthorization();
+builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, DemoAuthorizationResultHandler>();
 
 builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo")
     .Validate(o => o.LoginAttemptsPerClient > 0 && o.LoginAttemptsPerUser > 0, "Demo:LoginAttemptsPerClient and Demo:LoginAttemptsPerUser must be at least 1.")
@@ -67,11 +78,9 @@ app.Use(async (context, next) =>
 });
 app.UseTessera();
 app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
 app.Use(async (context, next) =>
 {
-    // A page request from a browser that was signed out elsewhere: say why, once.
+    // A page request from a browser that was signed out elsewhere: say why, once (before authorization sends it to sign in).
     if (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/_authtkt")
         && await SessionEndNotice.EndedAsync(context, Users(context)) is { } ended)
     {
@@ -81,6 +90,8 @@ app.Use(async (context, next) =>
 
     await next(context);
 });
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealthChecks("/health").WithoutTesseraSession();
 app.MapAuthTktRefresh();
@@ -92,15 +103,16 @@ var forms = app.MapGroup("").DisableAntiforgery().AddEndpointFilter(async (invoc
         ? await next(invocation)
         : Refuse(invocation.HttpContext, StatusCodes.Status400BadRequest, "the form's antiforgery token is missing or stale: reload the page and try again"));
 
-app.MapGet("/", (HttpContext context, IAntiforgery af, IOptions<DemoOptions> demo, string? m) =>
-    Html(Pages.Home(context, af, context.GetTesseraSession(), m, demo.Value.ShowCredentials ? demo.Value.Users : null)));
+app.MapGet("/", (HttpContext context, IAntiforgery af, IOptions<DemoOptions> demo, string? m, string? returnUrl) =>
+    Html(Pages.Home(context, af, UserOf(context), context.GetTesseraSession(), m ?? (returnUrl is null ? null : "sign-in-first"), returnUrl, demo.Value.ShowCredentials ? demo.Value.Users : null)));
 
-forms.MapPost("/login", async (HttpContext context, [FromForm] string? user, [FromForm] string? password) =>
+forms.MapPost("/login", async (HttpContext context, [FromForm] string? user, [FromForm] string? password, [FromForm] string? returnUrl) =>
 {
     var result = await DemoSignIn.SignInAsync(context, user, password);
     return result.Status switch
     {
-        DemoSignInStatus.SignedIn => Results.Redirect("/?m=signed-in"),
+        // Back where the browser was sent from, when that is a page of this site (never another site).
+        DemoSignInStatus.SignedIn => Results.LocalRedirect(IsLocalPath(returnUrl) ? returnUrl! : "/?m=signed-in"),
         DemoSignInStatus.Throttled => LoginThrottle.TooManyAttempts(result.RetryAfter),
         DemoSignInStatus.RefusedIPv6 => Results.Redirect("/?m=ipv6-refused"),
         _ => Results.Redirect("/?m=wrong-password"),
@@ -115,10 +127,9 @@ forms.MapPost("/logout", async (HttpContext context) =>
 
 forms.MapPost("/logout-everywhere", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    if (session.UserId is not null)
+    if (UserOf(context) is not null)
     {
-        await session.RevokeAllAsync(context.RequestAborted);
+        await context.GetTesseraSession().RevokeAllAsync(context.RequestAborted);
     }
 
     await DemoSignIn.SignOutAsync(context);
@@ -136,64 +147,45 @@ forms.MapPost("/data", (HttpContext context, [FromForm] string? key, [FromForm] 
     return Results.Redirect("/?m=saved");
 });
 
-app.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? m) =>
-{
-    var session = context.GetTesseraSession();
-    return session.UserId is { } user
-        ? Html(Pages.Sessions(context, af, user, await session.ListUserSessionsAsync(context.RequestAborted), m))
-        : SignInFirst();
-});
+// ---- Pages and forms for a signed-in user only ----
+var signedIn = app.MapGroup("").RequireAuthorization();
+var signedInForms = forms.MapGroup("").RequireAuthorization();
 
-forms.MapPost("/sessions/revoke", async (HttpContext context, [FromForm] string? id) =>
-{
-    var session = context.GetTesseraSession();
-    if (session.UserId is null)
-    {
-        return SignInFirst();
-    }
+signedIn.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? m) =>
+    Html(Pages.Sessions(context, af, UserOf(context)!, await context.GetTesseraSession().ListUserSessionsAsync(context.RequestAborted), m)));
 
-    var revoked = id is not null && await session.RevokeAsync(id, context.RequestAborted);
+signedInForms.MapPost("/sessions/revoke", async (HttpContext context, [FromForm] string? id) =>
+{
+    var revoked = id is not null && await context.GetTesseraSession().RevokeAsync(id, context.RequestAborted);
     return Results.Redirect(revoked ? "/sessions?m=revoked" : "/sessions?m=nothing-revoked");
 });
 
-forms.MapPost("/sessions/revoke-others", async (HttpContext context) =>
+signedInForms.MapPost("/sessions/revoke-others", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    if (session.UserId is null)
-    {
-        return SignInFirst();
-    }
-
-    await session.RevokeOthersAsync(context.RequestAborted);
+    await context.GetTesseraSession().RevokeOthersAsync(context.RequestAborted);
     return Results.Redirect("/sessions?m=revoked-others");
 });
 
-app.MapGet("/password", (HttpContext context, IAntiforgery af, string? m) =>
-    context.GetTesseraSession().UserId is { } user ? Html(Pages.Password(context, af, user, m)) : SignInFirst());
+signedIn.MapGet("/password", (HttpContext context, IAntiforgery af, string? m) => Html(Pages.Password(context, af, UserOf(context)!, m)));
 
-forms.MapPost("/password", async (HttpContext context, [FromForm(Name = "old")] string? oldPassword, [FromForm(Name = "new")] string? newPassword) =>
-    await DemoSignIn.ChangePasswordAsync(context, oldPassword, newPassword) switch
-    {
-        StatusCodes.Status204NoContent => Results.Redirect("/password?m=password-changed"),
-        StatusCodes.Status401Unauthorized => SignInFirst(),
-        _ => Results.Redirect("/password?m=password-refused"),
-    });
+signedInForms.MapPost("/password", async (HttpContext context, [FromForm(Name = "old")] string? oldPassword, [FromForm(Name = "new")] string? newPassword) =>
+    await DemoSignIn.ChangePasswordAsync(context, oldPassword, newPassword)
+        ? Results.Redirect("/password?m=password-changed")
+        : Results.Redirect("/password?m=password-refused"));
 
-app.MapGet("/ticket", async (HttpContext context) =>
+signedIn.MapGet("/ticket", async (HttpContext context) =>
 {
-    if (context.GetTesseraSession().UserId is not { } user)
-    {
-        return SignInFirst();
-    }
-
     // The ticket's fields, never its value: the cookie is HttpOnly so that no page or script can leak it.
     var result = await context.AuthenticateAsync(AuthTktDefaults.AuthenticationScheme);
-    return Html(Pages.Ticket(user, result.Succeeded ? result.Principal : null));
+    return Html(Pages.Ticket(UserOf(context)!, result.Succeeded ? result.Principal : null));
 });
 
-// ---- JSON API (a contract for scripted checks: keep it stable) ----
+// ---- JSON API (a contract for scripted checks: keep it stable); 401 {"error"} rather than a redirect ----
 var deepJson = new System.Text.Json.JsonSerializerOptions { MaxDepth = Tessera.Cookies.JsonLimits.MaxDepth + 2 };
-app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
+var api = app.MapGroup("/api").DisableCookieRedirect();
+var signedInApi = api.MapGroup("").RequireAuthorization();
+
+api.MapPost("/login", async (HttpContext context, LoginRequest body) =>
 {
     var result = await DemoSignIn.SignInAsync(context, body.User, body.Password);
     return result.Status switch
@@ -205,16 +197,15 @@ app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
     };
 }).RequireRateLimiting(LoginThrottle.Policy);
 
-app.MapPost("/api/logout", async (HttpContext context) =>
+api.MapPost("/logout", async (HttpContext context) =>
 {
     await DemoSignIn.SignOutAsync(context);
     return Results.NoContent();
 });
 
-app.MapGet("/api/me", (HttpContext context) =>
-    context.GetTesseraSession().UserId is { } user ? Results.Ok(new JsonObject { ["user"] = user }) : NotSignedIn());
+signedInApi.MapGet("/me", (HttpContext context) => Results.Ok(new JsonObject { ["user"] = UserOf(context) }));
 
-app.MapGet("/api/session", (HttpContext context) =>
+api.MapGet("/session", (HttpContext context) =>
 {
     var session = context.GetTesseraSession();
     var data = new JsonObject();
@@ -225,11 +216,11 @@ app.MapGet("/api/session", (HttpContext context) =>
     }
 
     // Session values nest up to JsonLimits.MaxDepth levels, beyond the serializer's default of 64; this body adds two.
-    var body = new JsonObject { ["user"] = session.UserId, ["data"] = data };
+    var body = new JsonObject { ["user"] = UserOf(context), ["data"] = data };
     return Results.Text(body.ToJsonString(deepJson), "application/json");
 });
 
-app.MapPut("/api/session/data/{key}", async (HttpContext context, string key) =>
+api.MapPut("/session/data/{key}", async (HttpContext context, string key) =>
 {
     JsonNode? value;
     try
@@ -238,29 +229,23 @@ app.MapPut("/api/session/data/{key}", async (HttpContext context, string key) =>
     }
     catch (System.Text.Json.JsonException)
     {
-        return Results.Json(new JsonObject { ["error"] = "the body must be a JSON value" }, statusCode: StatusCodes.Status400BadRequest);
+        return Refuse(context, StatusCodes.Status400BadRequest, "the body must be a JSON value");
     }
 
     // Valid JSON can still be unstorable (a lone surrogate escape, a repeated name, too deep): refuse it here, with why.
     if (Tessera.Sessions.SessionJson.FindProblem(key, value) is { } problem)
     {
-        return Results.Json(new JsonObject { ["error"] = $"not stored: {problem}" }, statusCode: StatusCodes.Status400BadRequest);
+        return Refuse(context, StatusCodes.Status400BadRequest, $"not stored: {problem}");
     }
 
     context.GetTesseraSession().SetValue(key, value);
     return Results.NoContent();
 });
 
-app.MapGet("/api/sessions", async (HttpContext context) =>
+signedInApi.MapGet("/sessions", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    if (session.UserId is null)
-    {
-        return NotSignedIn();
-    }
-
     var list = new JsonArray();
-    foreach (var s in await session.ListUserSessionsAsync(context.RequestAborted))
+    foreach (var s in await context.GetTesseraSession().ListUserSessionsAsync(context.RequestAborted))
     {
         list.Add(new JsonObject
         {
@@ -277,31 +262,29 @@ app.MapGet("/api/sessions", async (HttpContext context) =>
     return Results.Json(list);
 });
 
-app.MapPost("/api/sessions/revoke-others", async (HttpContext context) =>
+signedInApi.MapPost("/sessions/revoke-others", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    return session.UserId is null
-        ? NotSignedIn()
-        : Results.Json(new JsonObject { ["revoked"] = await session.RevokeOthersAsync(context.RequestAborted) });
+    // A block body: an expression-bodied async lambda of HttpContext alone binds as a RequestDelegate and drops the result.
+    var revoked = await context.GetTesseraSession().RevokeOthersAsync(context.RequestAborted);
+    return Results.Json(new JsonObject { ["revoked"] = revoked });
 });
 
-app.MapPost("/api/password", async (HttpContext context, PasswordRequest body) =>
-    await DemoSignIn.ChangePasswordAsync(context, body.Old, body.New) switch
-    {
-        StatusCodes.Status204NoContent => Results.NoContent(),
-        StatusCodes.Status401Unauthorized => NotSignedIn(),
-        _ => Refuse(context, StatusCodes.Status403Forbidden, "wrong current password or empty new one"),
-    });
+signedInApi.MapPost("/password", async (HttpContext context, PasswordRequest body) =>
+    await DemoSignIn.ChangePasswordAsync(context, body.Old, body.New)
+        ? Results.NoContent()
+        : Refuse(context, StatusCodes.Status403Forbidden, "wrong current password or empty new one"));
 
 app.Run();
 
 static DemoUsers Users(HttpContext context) => context.RequestServices.GetRequiredService<DemoUsers>();
 
+// The signed-in user, from the Tessera scheme's principal; null when anonymous.
+static string? UserOf(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier);
+
 static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
-static IResult SignInFirst() => Results.Redirect("/?m=sign-in-first");
-
-static IResult NotSignedIn() => Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized);
+// A path of this site ("/sessions"), never "//evil.example" or "/\\evil.example", which browsers read as another host.
+static bool IsLocalPath(string? url) => url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 
 // An error answer: {"error": ...} under /api, a short page elsewhere.
 static IResult Refuse(HttpContext context, int status, string message) => context.Request.Path.StartsWithSegments("/api")

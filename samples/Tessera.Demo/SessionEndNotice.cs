@@ -1,5 +1,4 @@
 using System.Globalization;
-using Tessera.AspNetCore;
 
 namespace Tessera.Demo;
 
@@ -30,7 +29,7 @@ public static class SessionEndNotice
     /// <summary>The message code when this browser was signed out elsewhere (and forgets it), or <see langword="null"/>.</summary>
     public static async Task<string?> EndedAsync(HttpContext context, DemoUsers users)
     {
-        if (!context.Request.Cookies.TryGetValue(CookieName, out var value) || context.GetTesseraSession().UserId is not null)
+        if (!context.Request.Cookies.TryGetValue(CookieName, out var value) || context.User.Identity?.IsAuthenticated == true)
         {
             return null;
         }

@@ -104,6 +104,41 @@ public sealed partial class DemoSecurityTests(DemoFixture fixture) : IClassFixtu
         Assert.False((await Json(session))["data"]!.AsObject().ContainsKey("k"));
     }
 
+    [Theory]
+    [InlineData("/sessions")]
+    [InlineData("/password")]
+    [InlineData("/ticket")]
+    public async Task Page_Anonymous_RedirectsToSignInAndBackAfterIt(string path)
+    {
+        var jar = new CookieJar();
+        using var page = await jar.GetAsync(Client, path);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        var signIn = page.Headers.Location!.OriginalString;
+        Assert.Equal("/?ReturnUrl=" + Uri.EscapeDataString(path), signIn);
+
+        using var form = await jar.GetAsync(Client, signIn);
+        var html = await form.Content.ReadAsStringAsync();
+        Assert.Contains("Sign in first.", html, StringComparison.Ordinal);
+        Assert.Contains($"name=\"returnUrl\" value=\"{path}\"", html, StringComparison.Ordinal);
+        var token = TokenField().Match(html).Groups[1].Value;
+        using var login = await jar.PostAsync(Client, "/login", Form(token, ("user", "bob"), ("password", "bob-password"), ("returnUrl", path)));
+        Assert.Equal(path, login.Headers.Location!.OriginalString);
+        using var back = await jar.GetAsync(Client, path);
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("https://evil.example/")]
+    public async Task Login_ReturnUrlOfAnotherSite_GoesHomeInstead(string returnUrl)
+    {
+        var jar = new CookieJar();
+        var token = await TokenAsync(jar, "/");
+        using var login = await jar.PostAsync(Client, "/login", Form(token, ("user", "bob"), ("password", "bob-password"), ("returnUrl", returnUrl)));
+        Assert.Equal("/?m=signed-in", login.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task Me_AnonymousThenSignedIn_Returns401Then200WithUser()
     {
@@ -179,7 +214,7 @@ public sealed partial class DemoSecurityTests(DemoFixture fixture) : IClassFixtu
 
         // Said once: the notice cookie is gone, a later page is a plain anonymous one.
         using var again = await laptop.GetAsync(Client, "/sessions");
-        Assert.Equal("/?m=sign-in-first", again.Headers.Location!.OriginalString);
+        Assert.Equal("/?ReturnUrl=%2Fsessions", again.Headers.Location!.OriginalString);
     }
 
     [Fact]
