@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Tessera.AspNetCore;
 
@@ -17,7 +16,7 @@ internal static class DemoSignIn
         using var lease = context.RequestServices.GetRequiredService<LoginThrottle>().TryAcquire(user);
         if (!lease.IsAcquired)
         {
-            return new(DemoSignInStatus.Throttled, lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero);
+            return new(DemoSignInStatus.Throttled, LoginThrottle.RetryAfter(lease));
         }
 
         if (!await Users(context).VerifyAsync(user, password, context.RequestAborted))

@@ -37,13 +37,16 @@ public sealed class LoginThrottle : IDisposable
                 var o = context.RequestServices.GetRequiredService<IOptions<DemoOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => Window(o.LoginAttemptsPerClient, o.LoginWindow));
             });
-            limiter.OnRejected = (rejected, _) => new ValueTask(TooManyAttempts(
-                rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero).ExecuteAsync(rejected.HttpContext));
+            limiter.OnRejected = (rejected, _) => new ValueTask(TooManyAttempts(RetryAfter(rejected.Lease)).ExecuteAsync(rejected.HttpContext));
         });
     }
 
     /// <summary>Takes one attempt for <paramref name="user"/>; a lease that is not acquired says how long to wait.</summary>
     public RateLimitLease TryAcquire(string? user) => _perUser.AttemptAcquire((user ?? "").Trim().ToUpperInvariant());
+
+    /// <summary>How long a refused <paramref name="lease"/> says to wait (zero when it does not say).</summary>
+    public static TimeSpan RetryAfter(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero;
 
     /// <summary>The 429 answer, with <c>Retry-After</c> in whole seconds (at least 1): JSON under /api, else a page.</summary>
     public static IResult TooManyAttempts(TimeSpan retryAfter) => new TooManyAttemptsResult(retryAfter);
