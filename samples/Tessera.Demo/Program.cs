@@ -1,8 +1,10 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Tessera.AspNetCore;
 using Tessera.Demo;
 using Tessera.Keys;
@@ -23,8 +25,16 @@ builder.Services.AddTessera()
     .AddRedisStore();
 builder.Services.AddHealthChecks().AddTesseraStoreHealthCheck();
 builder.AddDemoTelemetry(); // Demo:Telemetry=console prints Tessera's metrics and spans (docs/telemetry.md)
-builder.Services.AddAntiforgery();
-builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme)
+builder.Services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true); // frame-ancestors below says more
+// Sign-in is the Tessera scheme's: HttpContext.User comes from the signed-in session, and HttpContext.SignInAsync also
+// issues the auth_tkt SSO ticket (the AuthTkt scheme is registered), SignOutAsync clears it. A page that needs a user
+// sends the browser to the sign-in form on "/" with ?ReturnUrl=; the JSON API answers 401 instead.
+builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme)
+    .AddTessera(options =>
+    {
+        options.LoginPath = "/";
+        options.AccessDeniedPath = "";
+    })
     .AddAuthTkt(builder.Configuration.GetSection("AuthTkt"));
 builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme).PostConfigure<TesseraKeyring>((options, keyring) =>
 {
@@ -35,157 +45,169 @@ builder.Services.AddOptions<AuthTktOptions>(AuthTktDefaults.AuthenticationScheme
     }
 });
 builder.Services.AddAuthorization();
+builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, DemoAuthorizationResultHandler>();
 
+builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo")
+    .Validate(o => o.LoginAttemptsPerClient > 0 && o.LoginAttemptsPerUser > 0, "Demo:LoginAttemptsPerClient and Demo:LoginAttemptsPerUser must be at least 1.")
+    .Validate(o => o.LoginWindow > TimeSpan.Zero, "Demo:LoginWindow must be positive, such as 00:01:00.")
+    .ValidateOnStart();
 builder.Services.AddSingleton(sp => new DemoUsers(
-    builder.Configuration.GetSection("Demo:Users").Get<Dictionary<string, string>>() ?? [],
-    sp.GetRequiredService<TesseraKeyring>().Keyring.DeriveKey(0, "tessera-demo/check-value")));
+    DemoUsers.DatabaseFor(sp.GetRequiredService<IOptions<DemoOptions>>().Value, builder.Configuration.GetSection("Tessera:Store").Get<TesseraStoreOptions>() ?? new()),
+    sp.GetRequiredService<IOptions<DemoOptions>>().Value.Users,
+    sp.GetRequiredService<TesseraKeyring>().Keyring.DeriveKey(0, "tessera-demo/check-value"),
+    sp.GetService<TimeProvider>() ?? TimeProvider.System));
 builder.Services.AddSingleton<ITesseraCheckValueProvider, DemoCheckValues>();
+LoginThrottle.AddTo(builder.Services);
 
 var app = builder.Build();
+app.Services.GetRequiredService<DemoUsers>(); // creates the user table and the configured users now, not at the first request
 
+app.Use(async (context, next) =>
+{
+    // No page of the demo may be framed (clickjacking); nothing is loaded from elsewhere.
+    context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+    context.Response.Headers.XFrameOptions = "DENY";
+    context.Response.Headers.XContentTypeOptions = "nosniff";
+    context.Response.Headers["Referrer-Policy"] = "same-origin";
+    if (CrossSiteRequestCheck.Problem(context.Request) is { } problem)
+    {
+        await Refuse(context, StatusCodes.Status403Forbidden, $"cross-site request refused ({problem})").ExecuteAsync(context);
+        return;
+    }
+
+    await next(context);
+});
 app.UseTessera();
 app.UseAuthentication();
+app.Use(async (context, next) =>
+{
+    // A page request from a browser that was signed out elsewhere: say why, once (before authorization sends it to sign in).
+    if (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/_authtkt")
+        && await SessionEndNotice.EndedAsync(context, Users(context)) is { } ended)
+    {
+        context.Response.Redirect("/?m=" + ended);
+        return;
+    }
+
+    await next(context);
+});
 app.UseAuthorization();
-app.UseAntiforgery();
+app.UseRateLimiter();
 
 app.MapHealthChecks("/health").WithoutTesseraSession();
 app.MapAuthTktRefresh();
 app.MapAuthTktRemoval();
+app.MapAuthTktLogin("/sso/login"); // the login service for other sites: AuthTkt:AllowedSites, AuthTkt:DefaultNext (docs/authentication.md)
 
-// ---- HTML pages ----
-app.MapGet("/", (HttpContext context, IAntiforgery af, string? msg, string? err) =>
-    Html(Pages.Home(context, af, context.GetTesseraSession(), msg ?? err, err is not null)));
+// ---- HTML pages: every form posts to this group, which checks its antiforgery token ----
+var forms = app.MapGroup("").DisableAntiforgery().AddEndpointFilter(async (invocation, next) =>
+    await invocation.HttpContext.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(invocation.HttpContext)
+        ? await next(invocation)
+        : Refuse(invocation.HttpContext, StatusCodes.Status400BadRequest, "the form's antiforgery token is missing or stale: reload the page and try again"));
 
-app.MapPost("/login", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? user, [Microsoft.AspNetCore.Mvc.FromForm] string? password) =>
+app.MapGet("/", (HttpContext context, IAntiforgery af, IOptions<DemoOptions> demo, string? m, string? returnUrl) =>
+    Html(Pages.Home(context, af, UserOf(context), context.GetTesseraSession(), m ?? (returnUrl is null ? null : "sign-in-first"), returnUrl, demo.Value.ShowCredentials ? demo.Value.Users : null)));
+
+forms.MapPost("/login", async (HttpContext context, [FromForm] string? user, [FromForm] string? password, [FromForm] string? returnUrl) =>
 {
-    try
+    var result = await DemoSignIn.SignInAsync(context, user, password);
+    return result.Status switch
     {
-        return await SignInAsync(context, Users(context), user, password) ? Results.Redirect("/?msg=Signed+in") : Results.Redirect("/?err=Wrong+user+or+password");
-    }
-    catch (AuthTktSignInRefusedException)
-    {
-        return Results.Redirect("/?err=Sign-in+over+IPv6+is+refused+here");
-    }
+        // Back where the browser was sent from, when that is a page of this site (never another site).
+        DemoSignInStatus.SignedIn => Results.LocalRedirect(IsLocalPath(returnUrl) ? returnUrl! : "/?m=signed-in"),
+        DemoSignInStatus.Throttled => LoginThrottle.TooManyAttempts(result.RetryAfter),
+        DemoSignInStatus.RefusedIPv6 => Results.Redirect("/?m=ipv6-refused"),
+        _ => Results.Redirect("/?m=wrong-password"),
+    };
+}).RequireRateLimiting(LoginThrottle.Policy);
+
+forms.MapPost("/logout", async (HttpContext context) =>
+{
+    await DemoSignIn.SignOutAsync(context);
+    return Results.Redirect("/?m=signed-out");
 });
 
-app.MapPost("/logout", async (HttpContext context) =>
+forms.MapPost("/logout-everywhere", async (HttpContext context) =>
 {
-    await SignOutAsync(context);
-    return Results.Redirect("/?msg=Signed+out");
-});
-
-app.MapPost("/logout-everywhere", async (HttpContext context) =>
-{
-    var session = context.GetTesseraSession();
-    if (session.UserId is not null)
+    if (UserOf(context) is not null)
     {
-        await session.RevokeAllAsync(context.RequestAborted);
+        await context.GetTesseraSession().RevokeAllAsync(context.RequestAborted);
     }
 
-    await SignOutAsync(context);
-    return Results.Redirect("/?msg=Signed+out+everywhere");
+    await DemoSignIn.SignOutAsync(context);
+    return Results.Redirect("/?m=signed-out-everywhere");
 });
 
-app.MapPost("/data", (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? key, [Microsoft.AspNetCore.Mvc.FromForm] string? value) =>
+forms.MapPost("/data", (HttpContext context, [FromForm] string? key, [FromForm] string? value) =>
 {
     if (string.IsNullOrEmpty(key))
     {
-        return Results.Redirect("/?err=A+key+is+required");
+        return Results.Redirect("/?m=key-required");
     }
 
     context.GetTesseraSession().SetValue(key, JsonValue.Create(value ?? ""));
-    return Results.Redirect("/?msg=Saved");
+    return Results.Redirect("/?m=saved");
 });
 
-app.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? msg) =>
+// ---- Pages and forms for a signed-in user only ----
+var signedIn = app.MapGroup("").RequireAuthorization();
+var signedInForms = forms.MapGroup("").RequireAuthorization();
+
+signedIn.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? m) =>
+    Html(Pages.Sessions(context, af, UserOf(context)!, await context.GetTesseraSession().ListUserSessionsAsync(context.RequestAborted), m)));
+
+signedInForms.MapPost("/sessions/revoke", async (HttpContext context, [FromForm] string? id) =>
 {
-    var session = context.GetTesseraSession();
-    return session.UserId is { } user
-        ? Html(Pages.Sessions(context, af, user, await session.ListUserSessionsAsync(context.RequestAborted), msg))
-        : Results.Redirect("/?err=Sign+in+first");
+    var revoked = id is not null && await context.GetTesseraSession().RevokeAsync(id, context.RequestAborted);
+    return Results.Redirect(revoked ? "/sessions?m=revoked" : "/sessions?m=nothing-revoked");
 });
 
-app.MapPost("/sessions/revoke", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm] string? id) =>
+signedInForms.MapPost("/sessions/revoke-others", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    if (session.UserId is null)
-    {
-        return Results.Redirect("/?err=Sign+in+first");
-    }
-
-    var revoked = id is not null && await session.RevokeAsync(id, context.RequestAborted);
-    return Results.Redirect(revoked ? "/sessions?msg=Revoked" : "/sessions?msg=Nothing+revoked");
+    await context.GetTesseraSession().RevokeOthersAsync(context.RequestAborted);
+    return Results.Redirect("/sessions?m=revoked-others");
 });
 
-app.MapPost("/sessions/revoke-others", async (HttpContext context) =>
+signedIn.MapGet("/password", (HttpContext context, IAntiforgery af, string? m) => Html(Pages.Password(context, af, UserOf(context)!, m)));
+
+signedInForms.MapPost("/password", async (HttpContext context, [FromForm(Name = "old")] string? oldPassword, [FromForm(Name = "new")] string? newPassword) =>
+    await DemoSignIn.ChangePasswordAsync(context, oldPassword, newPassword)
+        ? Results.Redirect("/password?m=password-changed")
+        : Results.Redirect("/password?m=password-refused"));
+
+signedIn.MapGet("/ticket", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    if (session.UserId is null)
-    {
-        return Results.Redirect("/?err=Sign+in+first");
-    }
-
-    var n = await session.RevokeOthersAsync(context.RequestAborted);
-    return Results.Redirect($"/sessions?msg=Revoked+{n}");
-});
-
-app.MapGet("/password", (HttpContext context, IAntiforgery af, string? msg, string? err) =>
-    context.GetTesseraSession().UserId is { } user ? Html(Pages.Password(context, af, user, msg ?? err, err is not null)) : Results.Redirect("/?err=Sign+in+first"));
-
-app.MapPost("/password", async (HttpContext context, [Microsoft.AspNetCore.Mvc.FromForm(Name = "old")] string? oldPassword, [Microsoft.AspNetCore.Mvc.FromForm(Name = "new")] string? newPassword) =>
-    await ChangePasswordAsync(context, Users(context), oldPassword, newPassword) switch
-    {
-        StatusCodes.Status204NoContent => Results.Redirect("/password?msg=Password+changed"),
-        StatusCodes.Status401Unauthorized => Results.Redirect("/?err=Sign+in+first"),
-        _ => Results.Redirect("/password?err=Wrong+current+password+or+empty+new+one"),
-    });
-
-app.MapGet("/ticket", async (HttpContext context) =>
-{
-    var session = context.GetTesseraSession();
-    if (session.UserId is not { } user)
-    {
-        return Results.Redirect("/?err=Sign+in+first");
-    }
-
+    // The ticket's fields, never its value: the cookie is HttpOnly so that no page or script can leak it.
     var result = await context.AuthenticateAsync(AuthTktDefaults.AuthenticationScheme);
-    var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AuthTktOptions>>().Get(AuthTktDefaults.AuthenticationScheme);
-    context.Request.Cookies.TryGetValue(options.CookieName, out var cookie);
-    JsonObject? fields = result.Succeeded
-        ? new JsonObject
-        {
-            ["user"] = result.Principal!.FindFirstValue(ClaimTypes.NameIdentifier),
-            ["tokens"] = new JsonArray([.. result.Principal!.FindAll(ClaimTypes.Role).Select(c => (JsonNode?)JsonValue.Create(c.Value))]),
-            ["user_data"] = result.Principal!.FindFirstValue(AuthTktDefaults.UserDataClaimType),
-        }
-        : null;
-    return Html(Pages.Ticket(user, result.Succeeded ? cookie : null, fields));
+    return Html(Pages.Ticket(UserOf(context)!, result.Succeeded ? result.Principal : null));
 });
 
-// ---- JSON API (a contract for scripted checks: keep it stable) ----
+// ---- JSON API (a contract for scripted checks: keep it stable); 401 {"error"} rather than a redirect ----
 var deepJson = new System.Text.Json.JsonSerializerOptions { MaxDepth = Tessera.Cookies.JsonLimits.MaxDepth + 2 };
-app.MapPost("/api/login", async (HttpContext context, LoginRequest body) =>
-{
-    try
-    {
-        return await SignInAsync(context, Users(context), body.User, body.Password)
-            ? Results.Ok(new JsonObject { ["user"] = body.User })
-            : Results.Json(new JsonObject { ["error"] = "wrong user or password" }, statusCode: StatusCodes.Status401Unauthorized);
-    }
-    catch (AuthTktSignInRefusedException)
-    {
-        // AuthTkt:IPv6Policy = RefuseSignIn and the client is IPv6: nothing was signed in.
-        return Results.Json(new JsonObject { ["error"] = "sign-in over IPv6 is refused (AuthTkt:IPv6Policy)" }, statusCode: StatusCodes.Status403Forbidden);
-    }
-});
+var api = app.MapGroup("/api").DisableCookieRedirect();
+var signedInApi = api.MapGroup("").RequireAuthorization();
 
-app.MapPost("/api/logout", async (HttpContext context) =>
+api.MapPost("/login", async (HttpContext context, LoginRequest body) =>
 {
-    await SignOutAsync(context);
+    var result = await DemoSignIn.SignInAsync(context, body.User, body.Password);
+    return result.Status switch
+    {
+        DemoSignInStatus.SignedIn => Results.Ok(new JsonObject { ["user"] = body.User }),
+        DemoSignInStatus.Throttled => LoginThrottle.TooManyAttempts(result.RetryAfter),
+        DemoSignInStatus.RefusedIPv6 => Refuse(context, StatusCodes.Status403Forbidden, "sign-in over IPv6 is refused (AuthTkt:IPv6Policy)"),
+        _ => Refuse(context, StatusCodes.Status401Unauthorized, "wrong user or password"),
+    };
+}).RequireRateLimiting(LoginThrottle.Policy);
+
+api.MapPost("/logout", async (HttpContext context) =>
+{
+    await DemoSignIn.SignOutAsync(context);
     return Results.NoContent();
 });
 
-app.MapGet("/api/session", (HttpContext context) =>
+signedInApi.MapGet("/me", (HttpContext context) => Results.Ok(new JsonObject { ["user"] = UserOf(context) }));
+
+api.MapGet("/session", (HttpContext context) =>
 {
     var session = context.GetTesseraSession();
     var data = new JsonObject();
@@ -196,11 +218,11 @@ app.MapGet("/api/session", (HttpContext context) =>
     }
 
     // Session values nest up to JsonLimits.MaxDepth levels, beyond the serializer's default of 64; this body adds two.
-    var body = new JsonObject { ["user"] = session.UserId, ["data"] = data };
+    var body = new JsonObject { ["user"] = UserOf(context), ["data"] = data };
     return Results.Text(body.ToJsonString(deepJson), "application/json");
 });
 
-app.MapPut("/api/session/data/{key}", async (HttpContext context, string key) =>
+api.MapPut("/session/data/{key}", async (HttpContext context, string key) =>
 {
     JsonNode? value;
     try
@@ -209,29 +231,23 @@ app.MapPut("/api/session/data/{key}", async (HttpContext context, string key) =>
     }
     catch (System.Text.Json.JsonException)
     {
-        return Results.Json(new JsonObject { ["error"] = "the body must be a JSON value" }, statusCode: StatusCodes.Status400BadRequest);
+        return Refuse(context, StatusCodes.Status400BadRequest, "the body must be a JSON value");
     }
 
     // Valid JSON can still be unstorable (a lone surrogate escape, a repeated name, too deep): refuse it here, with why.
     if (Tessera.Sessions.SessionJson.FindProblem(key, value) is { } problem)
     {
-        return Results.Json(new JsonObject { ["error"] = $"not stored: {problem}" }, statusCode: StatusCodes.Status400BadRequest);
+        return Refuse(context, StatusCodes.Status400BadRequest, $"not stored: {problem}");
     }
 
     context.GetTesseraSession().SetValue(key, value);
     return Results.NoContent();
 });
 
-app.MapGet("/api/sessions", async (HttpContext context) =>
+signedInApi.MapGet("/sessions", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    if (session.UserId is null)
-    {
-        return Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized);
-    }
-
     var list = new JsonArray();
-    foreach (var s in await session.ListUserSessionsAsync(context.RequestAborted))
+    foreach (var s in await context.GetTesseraSession().ListUserSessionsAsync(context.RequestAborted))
     {
         list.Add(new JsonObject
         {
@@ -241,72 +257,41 @@ app.MapGet("/api/sessions", async (HttpContext context) =>
             ["last_seen"] = s.LastSeen,
             ["ip"] = s.Ip,
             ["user_agent"] = s.UserAgent,
+            ["device"] = DeviceNames.Describe(s.UserAgent),
         });
     }
 
     return Results.Json(list);
 });
 
-app.MapPost("/api/sessions/revoke-others", async (HttpContext context) =>
+signedInApi.MapPost("/sessions/revoke-others", async (HttpContext context) =>
 {
-    var session = context.GetTesseraSession();
-    return session.UserId is null
-        ? Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized)
-        : Results.Json(new JsonObject { ["revoked"] = await session.RevokeOthersAsync(context.RequestAborted) });
+    // A block body: an expression-bodied async lambda of HttpContext alone binds as a RequestDelegate and drops the result.
+    var revoked = await context.GetTesseraSession().RevokeOthersAsync(context.RequestAborted);
+    return Results.Json(new JsonObject { ["revoked"] = revoked });
 });
 
-app.MapPost("/api/password", async (HttpContext context, PasswordRequest body) =>
-    await ChangePasswordAsync(context, Users(context), body.Old, body.New) switch
-    {
-        StatusCodes.Status204NoContent => Results.NoContent(),
-        StatusCodes.Status401Unauthorized => Results.Json(new JsonObject { ["error"] = "not signed in" }, statusCode: StatusCodes.Status401Unauthorized),
-        _ => Results.Json(new JsonObject { ["error"] = "wrong current password or empty new one" }, statusCode: StatusCodes.Status403Forbidden),
-    });
+signedInApi.MapPost("/password", async (HttpContext context, PasswordRequest body) =>
+    await DemoSignIn.ChangePasswordAsync(context, body.Old, body.New)
+        ? Results.NoContent()
+        : Refuse(context, StatusCodes.Status403Forbidden, "wrong current password or empty new one"));
 
 app.Run();
 
 static DemoUsers Users(HttpContext context) => context.RequestServices.GetRequiredService<DemoUsers>();
 
+// The signed-in user, from the Tessera scheme's principal; null when anonymous.
+static string? UserOf(HttpContext context) => context.User.FindFirstValue(ClaimTypes.NameIdentifier);
+
 static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
-static async Task<bool> SignInAsync(HttpContext context, DemoUsers users, string? user, string? password)
-{
-    if (!users.Verify(user, password))
-    {
-        return false;
-    }
+// A path of this site ("/sessions"), never "//evil.example" or "/\\evil.example", which browsers read as another host.
+static bool IsLocalPath(string? url) => url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 
-    // The ticket first: it only writes a header, and a refused ticket (AuthTktSignInRefusedException) then leaves no
-    // signed-in session record behind. An exception in the session step discards the unsent headers with the 500.
-    var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user!), new Claim(ClaimTypes.Role, "demo")], AuthTktDefaults.AuthenticationScheme);
-    await context.SignInAsync(AuthTktDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-    await context.GetTesseraSession().SignInAsync(user!, users.CheckValue(user!), context.RequestAborted);
-    return true;
-}
-
-static async Task SignOutAsync(HttpContext context)
-{
-    await context.GetTesseraSession().SignOutAsync(context.RequestAborted);
-    await context.SignOutAsync(AuthTktDefaults.AuthenticationScheme);
-}
-
-static async Task<int> ChangePasswordAsync(HttpContext context, DemoUsers users, string? oldPassword, string? newPassword)
-{
-    var session = context.GetTesseraSession();
-    if (session.UserId is not { } user)
-    {
-        return StatusCodes.Status401Unauthorized;
-    }
-
-    if (oldPassword is null || newPassword is null || users.ChangePassword(user, oldPassword, newPassword) is not { } checkValue)
-    {
-        return StatusCodes.Status403Forbidden;
-    }
-
-    // The new check value fails every other session of the user at its next request; this one keeps its login.
-    await session.KeepLoginAsync(checkValue, context.RequestAborted);
-    return StatusCodes.Status204NoContent;
-}
+// An error answer: {"error": ...} under /api, a short page elsewhere.
+static IResult Refuse(HttpContext context, int status, string message) => context.Request.Path.StartsWithSegments("/api")
+    ? Results.Json(new JsonObject { ["error"] = message }, statusCode: status)
+    : Results.Content(Pages.Plain("Refused", char.ToUpperInvariant(message[0]) + message[1..] + "."), "text/html; charset=utf-8", statusCode: status);
 
 /// <summary>The entry point, public so tests can start the demo with WebApplicationFactory.</summary>
 public partial class Program;

@@ -5,7 +5,7 @@ namespace Tessera.Demo.Tests;
 
 /// <summary>
 /// End to end in a real browser: headless Debian chromium driven by Playwright signs in through the HTML form, adds a
-/// value, reloads, sees it, and signs out, on 127.0.0.1 and over <c>localhost</c> (which browsers reach over IPv6 ::1
+/// value, reloads, sees it, and signs out everywhere (a second browser then learns why it was signed out), on 127.0.0.1 and over <c>localhost</c> (which browsers reach over IPv6 ::1
 /// where they can, as with <c>dotnet new web</c>). A missing browser fails the test.
 /// </summary>
 public sealed class BrowserTests
@@ -31,6 +31,7 @@ public sealed class BrowserTests
         var home = demo.Address.ToString();
 
         await page.GotoAsync(home);
+        Assert.Contains("alice / alice-password", await page.TextContentAsync("#credentials"));
         await page.FillAsync("#login-user", "alice");
         await page.FillAsync("#login-password", "alice-password");
         await page.ClickAsync("#sign-in");
@@ -51,16 +52,30 @@ public sealed class BrowserTests
         await page.ReloadAsync();
         var table = await page.TextContentAsync("#data");
         Assert.Contains("favourite", table);
-        Assert.Contains("\"tessellation\"", table);
+        Assert.Contains("tessellation", table);
+        Assert.DoesNotContain("\"tessellation\"", table);
 
         var cookies = await context.CookiesAsync();
         var session = Assert.Single(cookies, c => c.Name == "tessera");
         Assert.True(session.HttpOnly);
         Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
 
-        await page.ClickAsync("#sign-out");
+        // A second browser signed in as alice; "sign out everywhere" here ends it, and its next page says why.
+        var phone = await browser.NewContextAsync();
+        var phonePage = await phone.NewPageAsync();
+        await phonePage.GotoAsync(home);
+        await phonePage.FillAsync("#login-user", "alice");
+        await phonePage.FillAsync("#login-password", "alice-password");
+        await phonePage.ClickAsync("#sign-in");
+        await phonePage.WaitForSelectorAsync("#signed-in");
+
+        await page.ClickAsync("#sign-out-everywhere");
         await page.WaitForSelectorAsync("#sign-in");
         Assert.Null(await page.QuerySelectorAsync("#signed-in"));
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "tessera");
+
+        await phonePage.ReloadAsync();
+        await phonePage.WaitForSelectorAsync("#sign-in");
+        Assert.Contains("signed out from another device", await phonePage.TextContentAsync("#message"));
     }
 }

@@ -140,6 +140,7 @@ public sealed class DemoApiTests(DemoFixture fixture) : IClassFixture<DemoFixtur
         }
 
         Assert.Equal("DemoTest/1.0", current["user_agent"]!.GetValue<string>());
+        Assert.Equal("DemoTest", current["device"]!.GetValue<string>());
     }
 
     [Fact]

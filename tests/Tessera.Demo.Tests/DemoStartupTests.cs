@@ -34,6 +34,37 @@ public sealed class DemoStartupTests
     }
 
     [Fact]
+    public async Task Password_ChangedThenRestart_NewPasswordKeptAndSeenByASecondServer()
+    {
+        var dir = Directory.CreateTempSubdirectory("tessera-demo-password-").FullName;
+        var other = new CookieJar();
+        await using (var first = await DemoServer.StartAsync(workingDirectory: dir))
+        {
+            var jar = new CookieJar();
+            using var login = await jar.PostAsync(first.Client, "/api/login", CookieJar.Json("""{"user":"alice","password":"alice-password"}"""));
+            using var otherLogin = await other.PostAsync(first.Client, "/api/login", CookieJar.Json("""{"user":"alice","password":"alice-password"}"""));
+            using var change = await jar.PostAsync(first.Client, "/api/password", CookieJar.Json("""{"old":"alice-password","new":"alice-new"}"""));
+            Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        }
+
+        // The users live in the session database: a hash, not the password.
+        var db = string.Concat(Directory.GetFiles(dir, "tessera-sessions.db*").Select(f => System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(f))));
+        Assert.Contains("alice", db, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice-new", db, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "tessera-users.db")));
+
+        // A new server on the same database (a restart, or a second server beside it): the configured password no
+        // longer works, the new one does, and the session that was signed in elsewhere stays signed out.
+        await using var second = await DemoServer.StartAsync(workingDirectory: dir);
+        using var oldPassword = await new CookieJar().PostAsync(second.Client, "/api/login", CookieJar.Json("""{"user":"alice","password":"alice-password"}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, oldPassword.StatusCode);
+        using var newPassword = await new CookieJar().PostAsync(second.Client, "/api/login", CookieJar.Json("""{"user":"alice","password":"alice-new"}"""));
+        Assert.Equal(HttpStatusCode.OK, newPassword.StatusCode);
+        using var otherSession = await other.GetAsync(second.Client, "/api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, otherSession.StatusCode);
+    }
+
+    [Fact]
     public async Task ConfiguredSecretAndMemoryStore_Honoured()
     {
         var env = DemoServer.InsecureHttp(

@@ -35,8 +35,11 @@ public sealed class DemoInstance : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the demo on <paramref name="provider"/> (<c>PostgreSql</c>, <c>Redis</c>, <c>Sqlite</c>) and waits until it answers.</summary>
-    public static async Task<DemoInstance> StartAsync(string provider, string connectionString, string secret)
+    /// <summary>
+    /// Starts the demo on <paramref name="provider"/> (<c>PostgreSql</c>, <c>Redis</c>, <c>Sqlite</c>) and waits until it
+    /// answers; <paramref name="environment"/> adds settings such as <c>Demo__UsersDatabase</c>.
+    /// </summary>
+    public static async Task<DemoInstance> StartAsync(string provider, string connectionString, string secret, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = DemoDll();
         var port = LoopbackPort.Free();
@@ -61,6 +64,10 @@ public sealed class DemoInstance : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Tessera"] = "Debug";
         info.Environment["Logging__Console__DisableColors"] = "true";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the demo");
         var instance = new DemoInstance(process, new Uri(url + "/"));

@@ -45,6 +45,13 @@ public sealed class FleetClient : IDisposable
         return response.StatusCode;
     }
 
+    /// <summary><c>POST /api/password</c>.</summary>
+    public async Task<HttpStatusCode> ChangePasswordAsync(DemoInstance on, string oldPassword, string newPassword)
+    {
+        using var response = await SendAsync(HttpMethod.Post, on, "api/password", JsonContent.Create(new { old = oldPassword, @new = newPassword }));
+        return response.StatusCode;
+    }
+
     /// <summary><c>POST /api/logout</c>.</summary>
     public async Task<HttpStatusCode> LogoutAsync(DemoInstance on)
     {

@@ -51,6 +51,34 @@ public sealed class FleetTests
         Assert.False(afterOnA.Data!.ContainsKey("color"), "the signed-out session's data is still readable on the other server");
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Password_ChangedOnOneServer_OtherServerRefusesTheOldOneAndEndsTheOtherSession(string provider)
+    {
+        using var store = await FleetStore.CreateAsync(provider);
+        // The user table: in the PostgreSQL database of the sessions; with Redis, in an SQLite file the servers share.
+        var users = new Dictionary<string, string> { ["Demo__Users__frank"] = "frank-password" };
+        if (provider == "Redis")
+        {
+            users["Demo__UsersDatabase"] = Path.Combine(Directory.CreateTempSubdirectory("tessera-fleet-users-").FullName, "users.db");
+        }
+
+        await using var a = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret, users);
+        await using var b = await DemoInstance.StartAsync(store.Provider, store.ConnectionString, Secret, users);
+        using var laptop = new FleetClient();
+        using var phone = new FleetClient();
+        Assert.Equal(HttpStatusCode.OK, await laptop.LoginAsync(a, "frank", "frank-password"));
+        Assert.Equal(HttpStatusCode.OK, await phone.LoginAsync(b, "frank", "frank-password"));
+
+        Assert.Equal(HttpStatusCode.NoContent, await laptop.ChangePasswordAsync(a, "frank-password", "frank-new"));
+
+        Assert.Null((await phone.GetSessionAsync(b)).User);
+        Assert.Equal("frank", (await laptop.GetSessionAsync(b)).User);
+        using var again = new FleetClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, await again.LoginAsync(b, "frank", "frank-password"));
+        Assert.Equal(HttpStatusCode.OK, await again.LoginAsync(b, "frank", "frank-new"));
+    }
+
     /// <remarks>
     /// Rounds of simultaneous writers, each client one key, alternating servers. With one key per client every
     /// conflict a writer meets is another writer's success, so a round of 8 needs at most 8 save attempts: the

@@ -1,6 +1,9 @@
 namespace Tessera.Demo.Tests.Support;
 
-/// <summary>One demo process shared by a test class, with extra users for tests that change passwords.</summary>
+/// <summary>
+/// One demo process shared by a test class, with extra users for tests that change passwords, and sign-in limits
+/// high enough for a class's worth of sign-ins from 127.0.0.1 (the limits have tests of their own).
+/// </summary>
 public sealed class DemoFixture : IAsyncLifetime
 {
     public DemoServer Server { get; private set; } = null!;
@@ -8,7 +11,9 @@ public sealed class DemoFixture : IAsyncLifetime
     public async Task InitializeAsync() => Server = await DemoServer.StartAsync(DemoServer.InsecureHttp(
         ("Demo__Users__carol", "carol-password"),
         ("Demo__Users__dave", "dave-password"),
-        ("Demo__Users__erin", "erin-password")));
+        ("Demo__Users__erin", "erin-password"),
+        ("Demo__LoginAttemptsPerClient", "1000"),
+        ("Demo__LoginAttemptsPerUser", "1000")));
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
