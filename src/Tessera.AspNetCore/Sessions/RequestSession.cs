@@ -14,6 +14,12 @@ internal abstract class RequestSession : ITesseraSession
 
     public abstract IReadOnlyCollection<string> Keys { get; }
 
+    /// <summary>
+    /// Whether the session was read but not yet opened: nothing has used it, so the middleware registers no commit
+    /// callback for it until something does (a commit at the end of the request still decides whether a touch is due).
+    /// </summary>
+    public virtual bool IsDeferred => false;
+
     /// <summary>Whether a commit would write anything (data, sign-in state, cookie).</summary>
     public abstract bool HasPendingChanges { get; }
 

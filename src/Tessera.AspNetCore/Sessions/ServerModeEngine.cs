@@ -33,17 +33,36 @@ internal sealed class ServerModeEngine : ISessionEngine
     public bool HasCookie(HttpRequest request) =>
         request.Cookies.ContainsKey(_options.CookieName) || (_legacy?.HasCookie(request) ?? false);
 
+    /// <summary>
+    /// Reads the cookie's record from the store (the only I/O, done here, before the endpoint) but leaves decrypting
+    /// and parsing it to the session's first use (see <see cref="ServerRequestSession"/>): a request that never uses
+    /// its session pays one store read and no cryptography.
+    /// </summary>
     public async ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var client = ClientOf(context);
         if (context.Request.Cookies.TryGetValue(_options.CookieName, out var value) && !string.IsNullOrEmpty(value))
         {
-            var session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
+            ServerSession session;
+            if (SessionHandle.TryParse(value, out var handle))
+            {
+                var record = await _manager.Store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
+                if (record is not null && _legacy is null)
+                {
+                    return new ServerRequestSession(_manager, this, handle, record, client, requestCookie: value);
+                }
+
+                // Nothing stored, or a legacy cookie may have to take over if the record does not open: decide now.
+                session = _manager.Open(handle, record, client);
+            }
+            else
+            {
+                session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
+            }
+
             if (session.Verdict != SessionLoadVerdict.Loaded)
             {
-                var reason = session.Verdict.ToString();
-                Log.CookieRejected(Logger, reason);
-                TesseraHttpMetrics.CookiesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+                ReportRejected(session.Verdict);
             }
 
             if (session.Verdict == SessionLoadVerdict.Loaded || _legacy is null)
@@ -55,6 +74,14 @@ internal sealed class ServerModeEngine : ISessionEngine
         var fresh = new ServerRequestSession(_manager, this, await _manager.LoadAsync(null, client, cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
         _legacy?.MigrateInto(context, fresh);
         return fresh;
+    }
+
+    /// <summary>Logs and counts a cookie that did not open a session.</summary>
+    public void ReportRejected(SessionLoadVerdict verdict)
+    {
+        var reason = verdict.ToString();
+        Log.CookieRejected(Logger, reason);
+        TesseraHttpMetrics.CookiesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
 
     public RequestSession CreateNew(HttpContext context)

@@ -79,9 +79,31 @@ public sealed class SessionManager
         }
 
         var record = await _store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
+        return Open(handle, record, client);
+    }
+
+    /// <summary>
+    /// The CPU half of <see cref="LoadAsync"/>, for a record already read from the store under
+    /// <paramref name="handle"/>'s key: derives the data key, decrypts, parses and checks expiry and client IP. Never
+    /// does I/O, so a caller may read the record before a request and open it only when the session is first used.
+    /// Never throws on client input: a record that does not open yields a new session whose
+    /// <see cref="ServerSession.Verdict"/> says why.
+    /// </summary>
+    /// <param name="handle">The handle parsed from the cookie.</param>
+    /// <param name="record">What the store returned for <c>handle.Key</c>; null when it had nothing.</param>
+    /// <param name="client">The requesting client.</param>
+    public ServerSession Open(SessionHandle handle, SessionRecord? record, SessionClientInfo client)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentNullException.ThrowIfNull(client);
         if (record is null)
         {
             return Reject(SessionLoadVerdict.NotFound, handle.Fingerprint, client);
+        }
+
+        if (record.Key != handle.Key)
+        {
+            throw new ArgumentException("The record was not read under this handle's key.", nameof(record));
         }
 
         var dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
@@ -115,6 +137,22 @@ public sealed class SessionManager
             OriginalPlaintext = plaintext,
             NeedsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= _options.TouchInterval,
         };
+    }
+
+    /// <summary>
+    /// Whether a request that never used its session should still open it at the end, because its idle expiry may
+    /// be due to be extended (see <see cref="SessionManagerOptions.TouchInterval"/>). Judged from the record's
+    /// plaintext expiry alone, without decrypting: false only when the record expires later than
+    /// <c>now + IdleTimeout - TouchInterval</c> and no later than <c>now + IdleTimeout</c>, which for the default
+    /// idle timeout (or a shorter per-session one) means the last recorded activity is less than
+    /// <see cref="SessionManagerOptions.TouchInterval"/> old. A record expiring further out (a longer per-session idle
+    /// timeout) always answers true, so a touch is never skipped early; opening then decides exactly.
+    /// </summary>
+    public bool MayNeedTouch(SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var idleEnd = _time.GetUtcNow() + _options.IdleTimeout;
+        return record.ExpiresAt <= idleEnd - _options.TouchInterval || record.ExpiresAt > idleEnd;
     }
 
     /// <summary>
