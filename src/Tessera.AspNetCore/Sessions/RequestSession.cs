@@ -15,8 +15,8 @@ internal abstract class RequestSession : ITesseraSession
     public abstract IReadOnlyCollection<string> Keys { get; }
 
     /// <summary>
-    /// Whether the session was read but not yet opened: nothing has used it, so the middleware registers no commit
-    /// callback for it until something does (a commit at the end of the request still decides whether a touch is due).
+    /// Whether the session was read but not yet opened, and needs no commit unless something uses it (no idle-expiry
+    /// touch is due): the middleware registers its before-the-response commit callback only on first use.
     /// </summary>
     public virtual bool IsDeferred => false;
 

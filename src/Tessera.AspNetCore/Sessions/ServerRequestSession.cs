@@ -25,6 +25,7 @@ internal sealed class ServerRequestSession : RequestSession
     private SessionHandle? _pendingHandle;
     private SessionRecord? _pendingRecord;
     private SessionClientInfo? _pendingClient;
+    private readonly bool _mayNeedTouch;
 
     public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
@@ -43,12 +44,13 @@ internal sealed class ServerRequestSession : RequestSession
         _pendingHandle = handle;
         _pendingRecord = record;
         _pendingClient = client;
+        _mayNeedTouch = manager.MayNeedTouch(record);
         _hadCookie = true;
         _requestCookie = requestCookie;
     }
 
-    /// <summary>Whether the record is still unopened (the request has not used the session).</summary>
-    public override bool IsDeferred => _opened is null;
+    /// <summary>Whether the record is still unopened (the request has not used the session) and needs no touch.</summary>
+    public override bool IsDeferred => _opened is null && !_mayNeedTouch;
 
     private ServerSession Session => _opened ?? OpenPending();
 
@@ -155,7 +157,7 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override async ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {
-        if (_opened is null && !_manager.MayNeedTouch(_pendingRecord!))
+        if (IsDeferred)
         {
             return; // unused and no touch due: nothing to decrypt, seal or write
         }
