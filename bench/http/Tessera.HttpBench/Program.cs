@@ -7,12 +7,15 @@ using Tessera.Sqlite;
 // One small Kestrel app per benchmark case, chosen by the first argument; bench/http/run.sh drives each with wrk.
 //   GET /init  creates the session (or signs in) and answers with its cookie
 //   GET /work  reads and writes the session (session cases) or reads the login (auth cases)
+//   GET /read  reads the session without changing it (session cases; cookies.lua's "mix" sends 9 of these per /work)
 //   GET /plain touches nothing; GET /skipped (tessera-untouched) is marked WithoutTesseraSession()
 var mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Tessera.HttpBench <mode> --urls http://127.0.0.1:PORT");
 var builder = WebApplication.CreateBuilder(args[1..]);
 builder.Logging.ClearProviders();
 var secret = Convert.ToHexStringLower(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
 var dataDir = Path.Combine(Path.GetTempPath(), "tessera-httpbench-" + Environment.ProcessId);
+var sqlite = mode.StartsWith("tessera-sqlite", StringComparison.Ordinal);
+var untouched = mode is "tessera-untouched" or "tessera-sqlite-untouched";
 
 switch (mode)
 {
@@ -25,6 +28,8 @@ switch (mode)
     case "tessera-cookie":
     case "tessera-memory":
     case "tessera-sqlite":
+    case "tessera-sqlite-durable":
+    case "tessera-sqlite-untouched":
     case "tessera-untouched":
         Directory.CreateDirectory(dataDir);
         builder.Services.AddTessera(o =>
@@ -32,9 +37,9 @@ switch (mode)
             o.Secrets.Add(secret);
             o.Secure = false;
             o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
-            o.Store.Provider = mode == "tessera-sqlite" ? "Sqlite" : "Memory";
-            o.Store.ConnectionString = mode == "tessera-sqlite" ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
-        }).AddSqliteStore();
+            o.Store.Provider = sqlite ? "Sqlite" : "Memory";
+            o.Store.ConnectionString = sqlite ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
+        }).AddSqliteStore(configure: o => o.DurableCommits = mode == "tessera-sqlite-durable");
         break;
     case "authtkt":
         builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme).AddAuthTkt(o =>
@@ -55,7 +60,7 @@ switch (mode)
 }
 
 var app = builder.Build();
-var session = mode is "aspnet-session" or "tessera-cookie" or "tessera-memory" or "tessera-sqlite" or "tessera-untouched";
+var session = mode == "aspnet-session" || mode.StartsWith("tessera-", StringComparison.Ordinal);
 var auth = mode is "authtkt" or "cookie-auth";
 if (mode == "aspnet-session")
 {
@@ -72,7 +77,7 @@ if (auth)
 }
 
 app.MapGet("/plain", () => "ok");
-if (mode == "tessera-untouched")
+if (untouched)
 {
     app.MapGet("/skipped", () => "ok").WithoutTesseraSession();
 }
@@ -91,6 +96,11 @@ if (session)
         var n = c.Session.GetInt32("n") ?? 0;
         c.Session.SetInt32("n", n + 1);
         return "ok";
+    });
+    app.MapGet("/read", async (HttpContext c) =>
+    {
+        await c.Session.LoadAsync();
+        return c.Session.GetString("user") is null ? "missing" : "ok";
     });
 }
 else if (auth)

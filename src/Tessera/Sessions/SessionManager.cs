@@ -30,6 +30,7 @@ public sealed class SessionManager
     private readonly byte[][] _userTagKeys;
     private readonly byte[][] _listingKeys;
     private readonly StoreKeyCheck _keyCheck;
+    private readonly SessionCipherCache _ciphers;
     private volatile bool _keyCheckRecorded;
 
     /// <summary>Creates a manager.</summary>
@@ -52,6 +53,7 @@ public sealed class SessionManager
         _userTagKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, UserTagPurpose))];
         _listingKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, ListingPurpose))];
         _keyCheck = new StoreKeyCheck(keyring);
+        _ciphers = new SessionCipherCache(options.CipherCacheSize);
     }
 
     /// <summary>The store behind this manager.</summary>
@@ -106,8 +108,12 @@ public sealed class SessionManager
             throw new ArgumentException("The record was not read under this handle's key.", nameof(record));
         }
 
-        var dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
-        var cipher = SessionSealer.CreateCipher(dataKey);
+        if (!_ciphers.TryTake(handle, out var dataKey, out var cipher))
+        {
+            dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
+            cipher = SessionSealer.CreateCipher(dataKey);
+        }
+
         var plaintext = SessionSealer.Open(cipher, handle.Key, record.Data.Span);
         var state = plaintext is null ? null : SessionState.Parse(plaintext);
         if (state is null)
@@ -172,7 +178,14 @@ public sealed class SessionManager
         }
         finally
         {
-            // The request is over for this session; a later use (rare) creates a new cipher.
+            // The request is over for this session: a stored session's cipher waits for its next request (a later use
+            // of this object, rare, creates a new one).
+            if (!session.IsNew && session.Cipher is { } cipher && session.DataKey is { } dataKey)
+            {
+                session.Cipher = null;
+                _ciphers.Return(session.Handle, dataKey, cipher);
+            }
+
             session.ReleaseCipher();
         }
     }
