@@ -21,11 +21,11 @@ internal sealed class ServerRequestSession : RequestSession
     private readonly ServerModeEngine _engine;
     private readonly bool _hadCookie;
     private readonly string? _requestCookie;
+    private readonly bool _mayNeedTouch;
     private ServerSession? _opened;
     private SessionHandle? _pendingHandle;
     private SessionRecord? _pendingRecord;
     private SessionClientInfo? _pendingClient;
-    private readonly bool _mayNeedTouch;
 
     public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
