@@ -52,9 +52,10 @@ internal sealed class SessionCipherCache(int capacity)
 
         if (Volatile.Read(ref _count) >= capacity)
         {
-            foreach (var key in _idle.Keys)
+            // The dictionary's enumerator takes no locks (its Keys property would lock and copy every entry).
+            foreach (var pair in _idle)
             {
-                if (_idle.TryRemove(key, out var evicted))
+                if (_idle.TryRemove(pair.Key, out var evicted))
                 {
                     Interlocked.Decrement(ref _count);
                     evicted.Cipher.Dispose();
