@@ -2,11 +2,16 @@
 # bench/http/run.sh - HTTP load comparison on 127.0.0.1, same run, same machine.
 # Starts bench/http/Tessera.HttpBench once per case and drives it with wrk; reports requests/s and server CPU
 # microseconds per request (utime+stime from /proc/PID/stat, before/after) as ratios to the bare endpoint.
-# Usage: bench/http/run.sh [seconds-per-case (default 10)] [> table.md]
+# Usage: bench/http/run.sh [seconds-per-case (default 8)] [> table.md]
+#   BENCH_ROUNDS (default 2): interleaved rounds; each case reports its best. BENCH_ROUNDS=1 with 2 s is a smoke run.
+# One run gives the whole table: bare; untouched requests without and with a cookie (server mode on memory and on
+# SQLite); the built-in session, Tessera cookie mode and server mode (memory, SQLite non-durable and durable) each in
+# read+write-every-request ("rw", GET /work) and read-mostly ("mix": 9 GET /read : 1 GET /work); the auth schemes.
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$(pwd)
 DURATION=${1:-8}
+ROUNDS=${BENCH_ROUNDS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 SESSIONS=${BENCH_SESSIONS:-128}
 command -v wrk >/dev/null || { echo "run.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
@@ -50,17 +55,22 @@ run_case() {
   echo "run.sh: $name: $rps req/s" >&2
 }
 
-# Two rounds, interleaved, so a burst of load from other processes on this shared machine hits every case alike;
+# Rounds interleaved, so a burst of load from other processes on this shared machine hits every case alike;
 # each case reports its better round (highest requests/s, with that round's CPU per request).
-for round in 1 2; do
+for round in $(seq 1 "$ROUNDS"); do
   run_case bare bare /work no
   run_case untouched-no-cookie tessera-untouched /plain no
   run_case untouched-with-cookie tessera-untouched /plain yes
+  run_case untouched-with-cookie-sqlite tessera-sqlite-untouched /plain yes
   run_case skipped-endpoint-with-cookie tessera-untouched /skipped yes
-  run_case aspnet-session aspnet-session /work yes
-  run_case tessera-cookie tessera-cookie /work yes
-  run_case tessera-server-memory tessera-memory /work yes
-  run_case tessera-server-sqlite tessera-sqlite /work yes
+  for mix in rw mix; do
+    path=/work; [ "$mix" = mix ] && path=mix
+    run_case aspnet-session-$mix aspnet-session $path yes
+    run_case tessera-cookie-$mix tessera-cookie $path yes
+    run_case tessera-server-memory-$mix tessera-memory $path yes
+    run_case tessera-server-sqlite-$mix tessera-sqlite $path yes
+    run_case tessera-server-sqlite-durable-$mix tessera-sqlite-durable $path yes
+  done
   run_case cookie-auth cookie-auth /work yes
   run_case authtkt authtkt /work yes
   run_case cookie-auth-authorize cookie-auth /secure yes
@@ -90,23 +100,25 @@ for name, d in data.items():
     print(f"| {name} | {d['rps']:.0f} | {d['rps']/bare['rps']:.2f} | {d['us_per_req']:.1f} | {d['us_per_req']/bare['us_per_req']:.2f} | {d['errors']} |")
 print()
 def ratio(a, b): return data[a]["rps"] / data[b]["rps"]
-print("Goals (throughput ratios):")
-print(f"- Tessera cookie mode / ASP.NET Core session: {ratio('tessera-cookie','aspnet-session'):.2f}× (goal ≥ 1.5×)")
-print(f"- Tessera server mode (memory) / ASP.NET Core session: {ratio('tessera-server-memory','aspnet-session'):.2f}× (goal ≥ 1.5×)")
-print(f"- Tessera server mode (SQLite) / ASP.NET Core session: {ratio('tessera-server-sqlite','aspnet-session'):.2f}×")
-print(f"- request not touching the session (no cookie) / bare: {ratio('untouched-no-cookie','bare'):.3f}× (goal ≥ 0.95×)")
-print(f"- request not touching the session (with a session cookie) / bare: {ratio('untouched-with-cookie','bare'):.3f}×")
-print(f"- endpoint marked WithoutTesseraSession() (with a session cookie) / bare: {ratio('skipped-endpoint-with-cookie','bare'):.3f}×")
-print(f"- auth_tkt scheme / built-in cookie authentication: {ratio('authtkt','cookie-auth'):.2f}× (goal ≥ 1.5×)")
-print(f"- [Authorize] endpoint, cookie authentication + Tessera ticket store (memory) / plain cookie authentication: {ratio('cookie-auth-ticketstore-memory','cookie-auth-authorize'):.2f}×")
-print(f"- [Authorize] endpoint, cookie authentication + Tessera ticket store (SQLite) / plain cookie authentication: {ratio('cookie-auth-ticketstore-sqlite','cookie-auth-authorize'):.2f}×")
-print(f"- [Authorize] endpoint, Tessera scheme (server mode, memory) / plain cookie authentication: {ratio('tessera-scheme','cookie-auth-authorize'):.2f}×")
 def cpu(a, b): return data[b]["us_per_req"] / data[a]["us_per_req"]
+def line(text, a, b, goal=""):
+    print(f"| {text} | {ratio(a, b):.2f}× | {cpu(a, b):.2f}× | {goal} |")
+print("Goals: ratios of requests/s, and of server CPU per request (inverted, so > 1 means cheaper), same run:")
 print()
-print("Same comparisons by server CPU per request (less sensitive to other load on the machine; >1 means cheaper):")
-print(f"- Tessera cookie mode vs ASP.NET Core session: {cpu('tessera-cookie','aspnet-session'):.2f}×")
-print(f"- Tessera server mode (memory) vs ASP.NET Core session: {cpu('tessera-server-memory','aspnet-session'):.2f}×")
-print(f"- request not touching the session (no cookie) vs bare: {cpu('untouched-no-cookie','bare'):.3f}×")
-print(f"- auth_tkt scheme vs built-in cookie authentication: {cpu('authtkt','cookie-auth'):.2f}×")
-print(f"- cookie authentication + Tessera ticket store (SQLite) vs plain cookie authentication, [Authorize]: {cpu('cookie-auth-ticketstore-sqlite','cookie-auth-authorize'):.2f}×")
+print("| comparison | requests/s | CPU/request | goal |")
+print("| --- | ---: | ---: | --- |")
+for mix, label in (("rw", "read+write"), ("mix", "read-mostly 9:1")):
+    line(f"Tessera cookie mode / built-in session, {label}", f"tessera-cookie-{mix}", f"aspnet-session-{mix}", "≥ 1.5×")
+    line(f"Tessera server mode (memory) / built-in session, {label}", f"tessera-server-memory-{mix}", f"aspnet-session-{mix}", "≥ 1.5×")
+    line(f"SQLite (DurableCommits=false) / Tessera memory, {label}", f"tessera-server-sqlite-{mix}", f"tessera-server-memory-{mix}", "≥ 0.5×" if mix == "rw" else "≥ 0.8×")
+    line(f"SQLite (DurableCommits=true) / Tessera memory, {label}", f"tessera-server-sqlite-durable-{mix}", f"tessera-server-memory-{mix}", "(reported)")
+    line(f"SQLite (DurableCommits=false) / built-in session, {label}", f"tessera-server-sqlite-{mix}", f"aspnet-session-{mix}", "")
+line("untouched, no cookie / bare", "untouched-no-cookie", "bare", "≥ 0.97×")
+line("untouched, with a cookie (memory) / bare", "untouched-with-cookie", "bare", "≥ 0.95×")
+line("untouched, with a cookie (SQLite) / bare", "untouched-with-cookie-sqlite", "bare", "≥ 0.9×")
+line("endpoint marked WithoutTesseraSession(), with a cookie / bare", "skipped-endpoint-with-cookie", "bare", "")
+line("auth_tkt scheme / built-in cookie authentication", "authtkt", "cookie-auth", "≥ 1.5×")
+line("[Authorize], cookie authentication + Tessera ticket store (memory) / plain cookie authentication", "cookie-auth-ticketstore-memory", "cookie-auth-authorize", "")
+line("[Authorize], cookie authentication + Tessera ticket store (SQLite) / plain cookie authentication", "cookie-auth-ticketstore-sqlite", "cookie-auth-authorize", "")
+line("[Authorize], Tessera scheme (server mode, memory) / plain cookie authentication", "tessera-scheme", "cookie-auth-authorize", "")
 PY

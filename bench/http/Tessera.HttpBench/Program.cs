@@ -7,6 +7,7 @@ using Tessera.Sqlite;
 // One small Kestrel app per benchmark case, chosen by the first argument; bench/http/run.sh drives each with wrk.
 //   GET /init  creates the session (or signs in) and answers with its cookie
 //   GET /work  reads and writes the session (session cases) or reads the login (auth cases)
+//   GET /read  reads the session without changing it (session cases; cookies.lua's "mix" sends 9 of these per /work)
 //   GET /plain touches nothing; GET /skipped (tessera-untouched) is marked WithoutTesseraSession()
 //   GET /secure (auth cases) an endpoint that requires authorization, as [Authorize] does
 var mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Tessera.HttpBench <mode> --urls http://127.0.0.1:PORT");
@@ -14,6 +15,8 @@ var builder = WebApplication.CreateBuilder(args[1..]);
 builder.Logging.ClearProviders();
 var secret = Convert.ToHexStringLower(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
 var dataDir = Path.Combine(Path.GetTempPath(), "tessera-httpbench-" + Environment.ProcessId);
+var sqlite = mode.StartsWith("tessera-sqlite", StringComparison.Ordinal);
+var untouched = mode is "tessera-untouched" or "tessera-sqlite-untouched";
 
 switch (mode)
 {
@@ -26,6 +29,8 @@ switch (mode)
     case "tessera-cookie":
     case "tessera-memory":
     case "tessera-sqlite":
+    case "tessera-sqlite-durable":
+    case "tessera-sqlite-untouched":
     case "tessera-untouched":
         Directory.CreateDirectory(dataDir);
         builder.Services.AddTessera(o =>
@@ -33,9 +38,9 @@ switch (mode)
             o.Secrets.Add(secret);
             o.Secure = false;
             o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
-            o.Store.Provider = mode == "tessera-sqlite" ? "Sqlite" : "Memory";
-            o.Store.ConnectionString = mode == "tessera-sqlite" ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
-        }).AddSqliteStore();
+            o.Store.Provider = sqlite ? "Sqlite" : "Memory";
+            o.Store.ConnectionString = sqlite ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
+        }).AddSqliteStore(configure: o => o.DurableCommits = mode == "tessera-sqlite-durable");
         break;
     case "authtkt":
         builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme).AddAuthTkt(o =>
@@ -82,8 +87,8 @@ switch (mode)
 }
 
 var app = builder.Build();
-var session = mode is "aspnet-session" or "tessera-cookie" or "tessera-memory" or "tessera-sqlite" or "tessera-untouched";
 var auth = mode is "authtkt" or "cookie-auth" or "cookie-ticketstore-memory" or "cookie-ticketstore-sqlite" or "tessera-scheme";
+var session = !auth && (mode == "aspnet-session" || mode.StartsWith("tessera-", StringComparison.Ordinal));
 if (mode == "aspnet-session")
 {
     app.UseSession();
@@ -100,7 +105,7 @@ if (auth)
 }
 
 app.MapGet("/plain", () => "ok");
-if (mode == "tessera-untouched")
+if (untouched)
 {
     app.MapGet("/skipped", () => "ok").WithoutTesseraSession();
 }
@@ -119,6 +124,11 @@ if (session)
         var n = c.Session.GetInt32("n") ?? 0;
         c.Session.SetInt32("n", n + 1);
         return "ok";
+    });
+    app.MapGet("/read", async (HttpContext c) =>
+    {
+        await c.Session.LoadAsync();
+        return c.Session.GetString("user") is null ? "missing" : "ok";
     });
 }
 else if (auth)

@@ -14,6 +14,12 @@ internal abstract class RequestSession : ITesseraSession
 
     public abstract IReadOnlyCollection<string> Keys { get; }
 
+    /// <summary>
+    /// Whether the session was read but not yet opened, and needs no commit unless something uses it (no idle-expiry
+    /// touch is due): the middleware registers its before-the-response commit callback only on first use.
+    /// </summary>
+    public virtual bool IsDeferred => false;
+
     /// <summary>Whether a commit would write anything (data, sign-in state, cookie).</summary>
     public abstract bool HasPendingChanges { get; }
 

@@ -39,13 +39,34 @@ internal sealed class ServerModeEngine : ISessionEngine
     public bool HasCookie(HttpRequest request) =>
         request.Cookies.ContainsKey(_options.CookieName) || (_legacy?.HasCookie(request) ?? false);
 
+    /// <summary>
+    /// Reads the cookie's record from the store (the only I/O, done here, before the endpoint) but leaves decrypting
+    /// and parsing it to the session's first use (see <see cref="ServerRequestSession"/>): a request that never uses
+    /// its session pays one store read and no cryptography.
+    /// </summary>
     public async ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var client = ClientOf(context);
         if (context.Request.Cookies.TryGetValue(_options.CookieName, out var value) && !string.IsNullOrEmpty(value))
         {
-            // The manager logs and counts the verdict (once); nothing to add here.
-            var session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
+            // The manager logs and counts the verdict (once, when the record is opened).
+            ServerSession session;
+            if (SessionHandle.TryParse(value, out var handle))
+            {
+                var record = await _manager.Store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
+                if (record is not null && _legacy is null)
+                {
+                    return new ServerRequestSession(_manager, this, handle, record, client, requestCookie: value);
+                }
+
+                // Nothing stored, or a legacy cookie may have to take over if the record does not open: decide now.
+                session = _manager.Open(handle, record, client);
+            }
+            else
+            {
+                session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
+            }
+
             if (session.Verdict == SessionLoadVerdict.Loaded || _legacy is null)
             {
                 return new ServerRequestSession(_manager, this, session, hadCookie: true, requestCookie: value);

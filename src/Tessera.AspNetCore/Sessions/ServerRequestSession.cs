@@ -5,107 +5,136 @@ using Tessera.Sessions;
 
 namespace Tessera.AspNetCore;
 
-/// <summary>A request's server-side session: a <see cref="ServerSession"/> driven by the shared <see cref="SessionManager"/>.</summary>
+/// <summary>
+/// A request's server-side session: a <see cref="ServerSession"/> driven by the shared <see cref="SessionManager"/>.
+/// </summary>
+/// <remarks>
+/// Made from a record the store already returned (the middleware awaits that read before the endpoint), it opens the
+/// record (derive the key, decrypt, parse, check expiry and IP) on first use, whatever the member, so
+/// <c>HttpContext.Session</c> stays synchronous without ever doing I/O, and a request that never uses the session
+/// pays no cryptography. Unused, it is committed only when <see cref="SessionManager.MayNeedTouch"/> says its idle
+/// expiry may be due to slide.
+/// </remarks>
 internal sealed class ServerRequestSession : RequestSession
 {
     private readonly SessionManager _manager;
     private readonly ServerModeEngine _engine;
     private readonly bool _hadCookie;
     private readonly string? _requestCookie;
-    private ServerSession _session;
+    private readonly bool _mayNeedTouch;
+    private ServerSession? _opened;
+    private SessionHandle? _pendingHandle;
+    private SessionRecord? _pendingRecord;
+    private SessionClientInfo? _pendingClient;
 
     public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
         _manager = manager;
         _engine = engine;
-        _session = session;
+        _opened = session;
         _hadCookie = hadCookie;
         _requestCookie = requestCookie;
     }
 
-    public ServerSession Inner => _session;
+    /// <summary>A session whose record was read but is opened only when first used.</summary>
+    public ServerRequestSession(SessionManager manager, ServerModeEngine engine, SessionHandle handle, SessionRecord record, SessionClientInfo client, string requestCookie)
+    {
+        _manager = manager;
+        _engine = engine;
+        _pendingHandle = handle;
+        _pendingRecord = record;
+        _pendingClient = client;
+        _mayNeedTouch = manager.MayNeedTouch(record);
+        _hadCookie = true;
+        _requestCookie = requestCookie;
+    }
 
-    public override string Id => _session.IsNew ? string.Empty : _session.Fingerprint;
+    /// <summary>Whether the record is still unopened (the request has not used the session) and needs no touch.</summary>
+    public override bool IsDeferred => _opened is null && !_mayNeedTouch;
 
-    public override bool IsNew => _session.IsNew;
+    private ServerSession Session => _opened ?? OpenPending();
 
-    public override string? UserId => _session.UserId;
+    public override string Id => Session.IsNew ? string.Empty : Session.Fingerprint;
 
-    public override IReadOnlyCollection<string> Keys => [.. _session.Keys];
+    public override bool IsNew => Session.IsNew;
 
-    public override bool HasPendingChanges => _session.IsModified;
+    public override string? UserId => Session.UserId;
 
-    public override bool TryGetValue(string key, out JsonNode? value) => _session.TryGetValue(key, out value);
+    public override IReadOnlyCollection<string> Keys => [.. Session.Keys];
 
-    public override void SetValue(string key, JsonNode? value) => _session.Set(key, value?.Parent is null ? value : value.DeepClone());
+    public override bool HasPendingChanges => _opened?.IsModified ?? false;
 
-    public override bool Remove(string key) => _session.Remove(key);
+    public override bool TryGetValue(string key, out JsonNode? value) => Session.TryGetValue(key, out value);
 
-    public override void Clear() => _session.Clear();
+    public override void SetValue(string key, JsonNode? value) => Session.Set(key, value?.Parent is null ? value : value.DeepClone());
 
-    public override JsonObject? SignedInPrincipal => _session.UserExtras;
+    public override bool Remove(string key) => Session.Remove(key);
+
+    public override void Clear() => Session.Clear();
+
+    public override JsonObject? SignedInPrincipal => Session.UserExtras;
 
     public override async Task SignInAsync(SessionSignIn signIn, CancellationToken cancellationToken)
     {
         if (signIn.ExpiresAt is { } expires)
         {
             // ExpiresUtc is an absolute end; the session's lifetime counts from its creation (kept across the rotation).
-            var lifetime = expires - _session.CreatedAt;
-            if (expires <= _session.LastAccessedAt || lifetime <= TimeSpan.Zero)
+            var lifetime = expires - Session.CreatedAt;
+            if (expires <= Session.LastAccessedAt || lifetime <= TimeSpan.Zero)
             {
                 throw new ArgumentException("AuthenticationProperties.ExpiresUtc is in the past: set a future time or leave it unset for the configured lifetime.", nameof(signIn));
             }
 
-            _session.Lifetime = lifetime;
+            Session.Lifetime = lifetime;
             if (_manager.Options.IdleTimeout > lifetime)
             {
-                _session.IdleTimeout = lifetime;
+                Session.IdleTimeout = lifetime;
             }
         }
 
-        await _manager.SignInAsync(_session, signIn.UserId, signIn.CheckValue ?? string.Empty, signIn.Principal, cancellationToken).ConfigureAwait(false);
+        await _manager.SignInAsync(Session, signIn.UserId, signIn.CheckValue ?? string.Empty, signIn.Principal, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, _session.UserId, cancellationToken).ConfigureAwait(false);
-        await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, _session.UserId, cancellationToken).ConfigureAwait(false);
-        await _manager.KeepLoginAsync(_session, checkValue, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await _manager.KeepLoginAsync(Session, checkValue, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task RotateAsync(CancellationToken cancellationToken = default) =>
-        await _manager.RotateAsync(_session, cancellationToken).ConfigureAwait(false);
+        await _manager.RotateAsync(Session, cancellationToken).ConfigureAwait(false);
 
     public override void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime)
     {
-        _session.IdleTimeout = idleTimeout;
-        _session.Lifetime = absoluteLifetime;
+        Session.IdleTimeout = idleTimeout;
+        Session.Lifetime = absoluteLifetime;
     }
 
     public override async Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default)
     {
-        if (_session.UserId is not { } user)
+        if (Session.UserId is not { } user)
         {
             return [];
         }
 
-        var list = await _manager.ListUserSessionsAsync(user, _session, cancellationToken).ConfigureAwait(false);
+        var list = await _manager.ListUserSessionsAsync(user, Session, cancellationToken).ConfigureAwait(false);
         return [.. list.Select(s => new TesseraSessionInfo(s.Fingerprint, s.IsCurrent, s.CreatedAt, s.LastSeenAt, s.ClientIp, s.UserAgent))];
     }
 
     public override async Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default)
     {
-        if (_session.UserId is not { } user || string.IsNullOrEmpty(sessionId))
+        if (Session.UserId is not { } user || string.IsNullOrEmpty(sessionId))
         {
             return false;
         }
 
-        if (!_session.IsNew && string.Equals(sessionId, _session.Fingerprint, StringComparison.OrdinalIgnoreCase))
+        if (!Session.IsNew && string.Equals(sessionId, Session.Fingerprint, StringComparison.OrdinalIgnoreCase))
         {
             await SignOutAsync(cancellationToken).ConfigureAwait(false);
             return true;
@@ -117,45 +146,45 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default)
     {
-        if (_session.UserId is not { } user)
+        if (Session.UserId is not { } user)
         {
             return 0;
         }
 
         await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAllAsync(user, _session, cancellationToken).ConfigureAwait(false);
+        return await _manager.RevokeAllAsync(user, Session, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<int> RevokeAllAsync(CancellationToken cancellationToken = default)
     {
-        if (_session.UserId is not { } user)
+        if (Session.UserId is not { } user)
         {
             return 0;
         }
 
         await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
-        await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+        await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
         return count;
     }
 
     public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
     {
-        if (_session.UserId is not { } user)
+        if (Session.UserId is not { } user)
         {
             return;
         }
 
         var current = await provider.GetCheckValueAsync(user, cancellationToken).ConfigureAwait(false);
-        var fingerprint = _session.Fingerprint;
+        var fingerprint = Session.Fingerprint;
         var ok = current is null
             ? false
-            : await _manager.CheckAsync(_session, current, cancellationToken).ConfigureAwait(false);
+            : await _manager.CheckAsync(Session, current, cancellationToken).ConfigureAwait(false);
         if (!ok)
         {
             if (current is null)
             {
-                await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+                await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
             }
 
             Log.CheckValueChanged(_engine.Logger, fingerprint);
@@ -166,16 +195,21 @@ internal sealed class ServerRequestSession : RequestSession
     // A persistent sign-in's cookie lives until the session's absolute end (the server still enforces the idle
     // timeout). The session was just saved, so its last access time is the manager's "now".
     private TimeSpan? PersistentMaxAge() =>
-        TesseraClaims.IsPersistent(_session.UserExtras)
-            ? _session.CreatedAt + (_session.Lifetime ?? _manager.Options.AbsoluteLifetime) - _session.LastAccessedAt
+        TesseraClaims.IsPersistent(Session.UserExtras)
+            ? Session.CreatedAt + (Session.Lifetime ?? _manager.Options.AbsoluteLifetime) - Session.LastAccessedAt
             : null;
 
     public override async ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {
+        if (IsDeferred)
+        {
+            return; // unused and no touch due: nothing to decrypt, seal or write
+        }
+
         SessionCommitResult result;
         try
         {
-            result = await _manager.CommitAsync(_session, cancellationToken).ConfigureAwait(false);
+            result = await _manager.CommitAsync(Session, cancellationToken).ConfigureAwait(false);
         }
         catch (SessionConflictException ex)
         {
@@ -200,5 +234,16 @@ internal sealed class ServerRequestSession : RequestSession
         {
             _engine.DeleteCookie(response);
         }
+    }
+
+    private ServerSession OpenPending()
+    {
+        // The manager logs and counts the verdict.
+        var session = _manager.Open(_pendingHandle!, _pendingRecord, _pendingClient!);
+        _opened = session;
+        _pendingHandle = null;
+        _pendingRecord = null;
+        _pendingClient = null;
+        return session;
     }
 }

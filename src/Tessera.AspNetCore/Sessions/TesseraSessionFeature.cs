@@ -7,6 +7,8 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// Both <see cref="ISessionFeature"/> (so <c>HttpContext.Session</c> works) and <see cref="ITesseraSessionFeature"/>.
 /// The session object is made on first use; a request that never touches it allocates nothing more and writes no cookie.
+/// A session the middleware read before the endpoint but that nothing has used yet (<see cref="RequestSession.IsDeferred"/>)
+/// gets its before-the-response commit callback only when first used.
 /// </summary>
 internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFeature
 {
@@ -16,6 +18,7 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
     private RequestSession? _session;
     private ISession? _adapter;
     private bool _committed;
+    private bool _commitRegistered;
     private bool _discarded;
 
     public TesseraSessionFeature(HttpContext context, ISessionEngine engine, TesseraHttpMetrics metrics)
@@ -45,6 +48,10 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
             {
                 Attach(_engine.CreateNew(_context));
             }
+            else if (!_commitRegistered)
+            {
+                RegisterCommit();
+            }
 
             return _session!;
         }
@@ -53,9 +60,9 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
     public void Attach(RequestSession session)
     {
         _session = session;
-        if (!_context.Response.HasStarted)
+        if (!session.IsDeferred)
         {
-            _context.Response.OnStarting(static state => ((TesseraSessionFeature)state).CommitOnStartingAsync(), this);
+            RegisterCommit();
         }
     }
 
@@ -85,6 +92,15 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
             {
                 // Headers already sent: the conflict is in the log only.
             }
+        }
+    }
+
+    private void RegisterCommit()
+    {
+        _commitRegistered = true;
+        if (!_context.Response.HasStarted)
+        {
+            _context.Response.OnStarting(static state => ((TesseraSessionFeature)state).CommitOnStartingAsync(), this);
         }
     }
 

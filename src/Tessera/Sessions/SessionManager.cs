@@ -33,6 +33,7 @@ public sealed class SessionManager
     private readonly byte[][] _listingKeys;
     private readonly StoreKeyCheck _keyCheck;
     private readonly TesseraMetrics _metrics;
+    private readonly SessionCipherCache _ciphers;
     private volatile bool _keyCheckRecorded;
 
     /// <summary>Creates a manager.</summary>
@@ -57,6 +58,7 @@ public sealed class SessionManager
         _listingKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, ListingPurpose))];
         _keyCheck = new StoreKeyCheck(keyring);
         _metrics = TesseraMetrics.For(meterFactory);
+        _ciphers = new SessionCipherCache(options.CipherCacheSize);
     }
 
     /// <summary>The store behind this manager.</summary>
@@ -83,13 +85,7 @@ public sealed class SessionManager
         try
         {
             var session = await LoadPresentedAsync(cookieValue, client, cancellationToken).ConfigureAwait(false);
-            var verdict = EnumTag<SessionLoadVerdict>.Of(session.Verdict);
-            activity?.SetTag("tessera.session.verdict", verdict);
-            if (_metrics.SessionLoads.Enabled)
-            {
-                _metrics.SessionLoads.Add(1, new KeyValuePair<string, object?>("tessera.session.verdict", verdict));
-            }
-
+            activity?.SetTag("tessera.session.verdict", EnumTag<SessionLoadVerdict>.Of(session.Verdict));
             return session;
         }
         catch (Exception exception) when (TesseraMeter.Failed(activity, exception))
@@ -102,17 +98,56 @@ public sealed class SessionManager
     {
         if (!SessionHandle.TryParse(cookieValue, out var handle))
         {
-            return Reject(SessionLoadVerdict.Malformed, "-", client);
+            return Counted(Reject(SessionLoadVerdict.Malformed, "-", client));
         }
 
         var record = await _store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
+        return Open(handle, record, client);
+    }
+
+    // Every presented cookie's verdict is counted once, here, whether it was opened at load or on first use.
+    private ServerSession Counted(ServerSession session)
+    {
+        if (_metrics.SessionLoads.Enabled)
+        {
+            _metrics.SessionLoads.Add(1, new KeyValuePair<string, object?>("tessera.session.verdict", EnumTag<SessionLoadVerdict>.Of(session.Verdict)));
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// The CPU half of <see cref="LoadAsync"/>, for a record already read from the store under
+    /// <paramref name="handle"/>'s key: derives the data key, decrypts, parses and checks expiry and client IP. Never
+    /// does I/O, so a caller may read the record before a request and open it only when the session is first used.
+    /// Never throws on client input: a record that does not open yields a new session whose
+    /// <see cref="ServerSession.Verdict"/> says why.
+    /// </summary>
+    /// <param name="handle">The handle parsed from the cookie.</param>
+    /// <param name="record">What the store returned for <c>handle.Key</c>; null when it had nothing.</param>
+    /// <param name="client">The requesting client.</param>
+    public ServerSession Open(SessionHandle handle, SessionRecord? record, SessionClientInfo client) => Counted(OpenRecord(handle, record, client));
+
+    private ServerSession OpenRecord(SessionHandle handle, SessionRecord? record, SessionClientInfo client)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentNullException.ThrowIfNull(client);
         if (record is null)
         {
             return Reject(SessionLoadVerdict.NotFound, handle.Fingerprint, client);
         }
 
-        var dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
-        var cipher = SessionSealer.CreateCipher(dataKey);
+        if (record.Key != handle.Key)
+        {
+            throw new ArgumentException("The record was not read under this handle's key.", nameof(record));
+        }
+
+        if (!_ciphers.TryTake(handle, out var dataKey, out var cipher))
+        {
+            dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
+            cipher = SessionSealer.CreateCipher(dataKey);
+        }
+
         var plaintext = SessionSealer.Open(cipher, handle.Key, record.Data.Span);
         var state = plaintext is null ? null : SessionState.Parse(plaintext);
         if (state is null)
@@ -145,6 +180,22 @@ public sealed class SessionManager
     }
 
     /// <summary>
+    /// Whether a request that never used its session should still open it at the end, because its idle expiry may
+    /// be due to be extended (see <see cref="SessionManagerOptions.TouchInterval"/>). Judged from the record's
+    /// plaintext expiry alone, without decrypting: false only when the record expires later than
+    /// <c>now + IdleTimeout - TouchInterval</c> and no later than <c>now + IdleTimeout</c>, which for the default
+    /// idle timeout (or a shorter per-session one) means the last recorded activity is less than
+    /// <see cref="SessionManagerOptions.TouchInterval"/> old. A record expiring further out (a longer per-session idle
+    /// timeout) always answers true, so a touch is never skipped early; opening then decides exactly.
+    /// </summary>
+    public bool MayNeedTouch(SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var idleEnd = _time.GetUtcNow() + _options.IdleTimeout;
+        return record.ExpiresAt <= idleEnd - _options.TouchInterval || record.ExpiresAt > idleEnd;
+    }
+
+    /// <summary>
     /// Saves the session if it changed (or its idle expiry is due to be extended). A save that lost a race is
     /// reloaded and this request's changes are re-applied key by key (set, remove, clear), up to
     /// <see cref="SessionManagerOptions.MaxMergeAttempts"/> times. A commit that writes is traced as a
@@ -162,7 +213,14 @@ public sealed class SessionManager
         }
         finally
         {
-            // The request is over for this session; a later use (rare) creates a new cipher.
+            // The request is over for this session: a stored session's cipher waits for its next request (a later use
+            // of this object, rare, creates a new one).
+            if (!session.IsNew && session.Cipher is { } cipher && session.DataKey is { } dataKey)
+            {
+                session.Cipher = null;
+                _ciphers.Return(session.Handle, dataKey, cipher);
+            }
+
             session.ReleaseCipher();
         }
     }
