@@ -13,7 +13,8 @@ public sealed class DemoFixture : IAsyncLifetime
         ("Demo__Users__dave", "dave-password"),
         ("Demo__Users__erin", "erin-password"),
         ("Demo__LoginAttemptsPerClient", "1000"),
-        ("Demo__LoginAttemptsPerUser", "1000")));
+        ("Demo__LoginAttemptsPerUser", "1000"),
+        ("AuthTkt__AllowedSites__0", DemoSsoLoginTests.AllowedSite)));
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
