@@ -32,6 +32,7 @@ public static class TesseraServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, LegacyCookieCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraCookieCheck>());
         services.TryAddSingleton<TesseraDevelopmentSecret>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
@@ -76,7 +77,7 @@ public static class TesseraServiceCollectionExtensions
             var legacy = LegacyCookieReader.Create(sp.GetService<ILegacyCookieSource>(), logger);
             return o.Value.Mode == TesseraMode.Cookie
                 ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, legacy)
-                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, legacy);
+                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, time, logger, legacy);
         });
         return builder;
     }

@@ -16,6 +16,9 @@ internal static class TesseraHttpMetrics
     public static readonly Counter<long> StoreFailures =
         Meter.CreateCounter<long>("tessera.http.store_failures", description: "Requests answered with 503 because the session store failed.");
 
+    public static readonly Counter<long> SessionsTooLarge =
+        Meter.CreateCounter<long>("tessera.http.sessions.too_large", unit: "{session}", description: "Session changes refused because the session would exceed its size limit, by mode.");
+
     public static readonly Counter<long> CookiesWritten =
         Meter.CreateCounter<long>("tessera.http.session_cookies.written", description: "Session cookies set or cleared.");
 

@@ -11,32 +11,34 @@ internal sealed class ServerModeEngine : ISessionEngine
     private const int MaxUserAgentLength = 256;
 
     private readonly SessionManager _manager;
-    private readonly TesseraOptions _options;
-    private readonly CookieSettings _cookie;
-    private readonly string _cookieAttributes;
+    private readonly SessionCookie _cookie;
     private readonly LegacyCookieReader? _legacy;
 
-    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null)
+    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, LegacyCookieReader? legacy = null)
     {
         _manager = manager;
-        _options = options.Value;
+        var o = options.Value;
         Logger = logger;
         _legacy = legacy;
-        _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
-        _cookieAttributes = CookieHeader.Attributes(_cookie, _options.MaxAge);
+        _cookie = new SessionCookie(o.Cookie, time);
+        CookieHasMaxAge = o.Cookie.MaxAge is not null;
+        MaxSessionSize = o.MaxSessionSize;
     }
 
     public ILogger Logger { get; }
 
-    public bool CookieHasMaxAge => _options.MaxAge is not null;
+    public bool CookieHasMaxAge { get; }
+
+    /// <summary>The largest session, in bytes of its JSON (<see cref="TesseraOptions.MaxSessionSize"/>).</summary>
+    public int MaxSessionSize { get; }
 
     public bool HasCookie(HttpRequest request) =>
-        request.Cookies.ContainsKey(_options.CookieName) || (_legacy?.HasCookie(request) ?? false);
+        request.Cookies.ContainsKey(_cookie.Name) || (_legacy?.HasCookie(request) ?? false);
 
     public async ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var client = ClientOf(context);
-        if (context.Request.Cookies.TryGetValue(_options.CookieName, out var value) && !string.IsNullOrEmpty(value))
+        if (context.Request.Cookies.TryGetValue(_cookie.Name, out var value) && !string.IsNullOrEmpty(value))
         {
             var session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
             if (session.Verdict != SessionLoadVerdict.Loaded)
@@ -70,14 +72,29 @@ internal sealed class ServerModeEngine : ISessionEngine
 
     public void WriteCookie(HttpResponse response, string value)
     {
-        CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
+        _cookie.Append(response, value);
         TesseraHttpMetrics.CookiesWritten.Add(1);
     }
 
     public void DeleteCookie(HttpResponse response)
     {
-        CookieHeader.Delete(response, _options.CookieName, _cookie);
+        _cookie.Delete(response);
         TesseraHttpMetrics.CookiesWritten.Add(1);
+    }
+
+    /// <summary>Logs, counts and throws the refusal of a session that would grow to <paramref name="size"/> bytes.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void RefuseTooLarge(long size)
+    {
+        const string Option = "Tessera:MaxSessionSize";
+        var reported = (int)Math.Min(size, int.MaxValue);
+        SessionLimits.Refused(Logger, "server", reported, MaxSessionSize, Option);
+        throw new SessionTooLargeException(
+            reported,
+            MaxSessionSize,
+            Option,
+            $"The session would hold {size} bytes of JSON, over the limit of {MaxSessionSize} bytes ({Option}) by {size - MaxSessionSize}. "
+            + $"Nothing was stored and the session is unchanged. Store less in the session or raise {Option}.");
     }
 
     public void LogConflict(SessionConflictException exception) => Log.CommitConflict(Logger, exception.Message);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tessera.Cookies;
 using Tessera.Sessions;
 
 namespace Tessera.AspNetCore;
@@ -13,6 +14,10 @@ internal sealed class ServerRequestSession : RequestSession
     private readonly bool _hadCookie;
     private readonly string? _requestCookie;
     private ServerSession _session;
+
+    // The session's JSON size per key, built on the first write (reads never pay for it).
+    private Dictionary<string, int>? _sizes;
+    private long _size;
 
     public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
@@ -37,17 +42,47 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override bool TryGetValue(string key, out JsonNode? value) => _session.TryGetValue(key, out value);
 
-    public override void SetValue(string key, JsonNode? value) => _session.Set(key, value?.Parent is null ? value : value.DeepClone());
+    public override void SetValue(string key, JsonNode? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var sizes = Sizes();
+        var entry = EntrySize(key, value);
+        var size = _size - sizes.GetValueOrDefault(key) + entry;
+        if (size > _engine.MaxSessionSize)
+        {
+            _engine.RefuseTooLarge(size);
+        }
 
-    public override bool Remove(string key) => _session.Remove(key);
+        _session.Set(key, value?.Parent is null ? value : value.DeepClone());
+        sizes[key] = entry;
+        _size = size;
+    }
 
-    public override void Clear() => _session.Clear();
+    public override bool Remove(string key)
+    {
+        var removed = _session.Remove(key);
+        if (removed && _sizes is not null && _sizes.Remove(key, out var entry))
+        {
+            _size -= entry;
+        }
+
+        return removed;
+    }
+
+    public override void Clear()
+    {
+        _session.Clear();
+        _sizes = null;
+    }
 
     public override async Task SignInAsync(string userId, string? checkValue = null, CancellationToken cancellationToken = default) =>
         await _manager.SignInAsync(_session, userId, checkValue ?? string.Empty, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    public override async Task SignOutAsync(CancellationToken cancellationToken = default) =>
+    public override async Task SignOutAsync(CancellationToken cancellationToken = default)
+    {
         await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+        _sizes = null;
+    }
 
     public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default) =>
         await _manager.KeepLoginAsync(_session, checkValue, cancellationToken).ConfigureAwait(false);
@@ -123,6 +158,52 @@ internal sealed class ServerRequestSession : RequestSession
             }
 
             Log.CheckValueChanged(_engine.Logger, fingerprint);
+        }
+    }
+
+    /// <summary>The per-key sizes and <see cref="_size"/>, computed from the session's current data when first needed.</summary>
+    private Dictionary<string, int> Sizes()
+    {
+        if (_sizes is null)
+        {
+            _sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+            _size = 2; // {}
+            foreach (var key in _session.Keys)
+            {
+                _session.TryGetValue(key, out var value);
+                var entry = EntrySize(key, value);
+                _sizes[key] = entry;
+                _size += entry;
+            }
+        }
+
+        return _sizes;
+    }
+
+    /// <summary>The bytes <c>"key":value,</c> takes in the session's compact UTF-8 JSON.</summary>
+    private static int EntrySize(string key, JsonNode? value)
+    {
+        var json = JsonScratch.Rent(out var writer);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(key);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            return json.WrittenCount - 1; // the braces, less the comma that separates entries
+        }
+        finally
+        {
+            JsonScratch.Return(json);
         }
     }
 

@@ -337,6 +337,24 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         Encoding.UTF8.GetBytes(cookieName, aad[header.Length..]);
     }
 
+    /// <summary>
+    /// The length of the value <see cref="Write"/> would return for <paramref name="payload"/>, without sealing it: size
+    /// limits are checked when a value is set, before anything is written.
+    /// </summary>
+    internal static int SealedLength(CookieSessionPayload payload)
+    {
+        var json = JsonScratch.Rent(out var writer);
+        try
+        {
+            WritePayload(writer, payload);
+            return Base64Url.GetEncodedLength(HeaderSize + json.WrittenCount + TagSize);
+        }
+        finally
+        {
+            JsonScratch.Return(json);
+        }
+    }
+
     /// <summary>The payload JSON as a new array (tests and benchmarks; <see cref="Write"/> serializes into a reused buffer).</summary>
     internal static byte[] SerializePayload(CookieSessionPayload payload)
     {
