@@ -30,7 +30,7 @@ switch (mode)
         builder.Services.AddTessera(o =>
         {
             o.Secrets.Add(secret);
-            o.Secure = false;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.None;
             o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
             o.Store.Provider = mode == "tessera-sqlite" ? "Sqlite" : "Memory";
             o.Store.ConnectionString = mode == "tessera-sqlite" ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;

@@ -44,7 +44,7 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override void SetValue(string key, JsonNode? value)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        SessionJson.ThrowIfNotStorable(key, value); // before measuring: the writer would refuse such a value less clearly
         var sizes = Sizes();
         var entry = EntrySize(key, value);
         var size = _size - sizes.GetValueOrDefault(key) + entry;

@@ -36,7 +36,7 @@ public sealed class MetricsTests
 
         await using var app = await SessionApp.StartAsync(TestApp.Settings());
         var jar = new CookieJar();
-        jar.Set("tessera", "not-a-handle");
+        jar.Set(TesseraOptions.DefaultHostCookieName, "not-a-handle");
         using var response = await jar.GetAsync(app.Client, "/whoami");
         Assert.Contains(("tessera.http.session_cookies.rejected", "Malformed"), seen);
     }
