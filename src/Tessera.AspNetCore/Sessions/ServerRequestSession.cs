@@ -134,7 +134,7 @@ internal sealed class ServerRequestSession : RequestSession
         }
 
         var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
-        await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+        await SignOutAsync(cancellationToken).ConfigureAwait(false);
         return count;
     }
 
@@ -154,7 +154,7 @@ internal sealed class ServerRequestSession : RequestSession
         {
             if (current is null)
             {
-                await _manager.SignOutAsync(_session, cancellationToken).ConfigureAwait(false);
+                await SignOutAsync(cancellationToken).ConfigureAwait(false);
             }
 
             Log.CheckValueChanged(_engine.Logger, fingerprint);
