@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Tessera.Cookies;
 
 namespace Tessera.AspNetCore;
 
@@ -56,7 +57,7 @@ internal sealed class TesseraCookieCheck : IValidateOptions<TesseraOptions>
     /// <summary>Adds a failure, saying what to change, for each attribute browsers would refuse or Tessera cannot write.</summary>
     public static void AddFailures(CookieBuilder cookie, ICollection<string> failures)
     {
-        if (cookie.Name is { } name && (name.Length == 0 || !name.All(IsTokenChar)))
+        if (cookie.Name is { } name && !SetCookieHeader.IsValidName(name))
         {
             failures.Add("Tessera:Cookie:Name must be a non-empty cookie name of letters, digits and !#$%&'*+-.^_`|~ (e.g. 'tessera'), or be left unset for the default.");
         }
@@ -136,7 +137,4 @@ internal sealed class TesseraCookieCheck : IValidateOptions<TesseraOptions>
             }
         }
     }
-
-    private static bool IsTokenChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 }

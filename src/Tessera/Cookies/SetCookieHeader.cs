@@ -16,12 +16,9 @@ internal sealed class SetCookieHeader
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
-        foreach (var c in name)
+        if (!IsValidName(name))
         {
-            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"'{name}' is not a valid cookie name (RFC 6265 token).", nameof(name));
-            }
+            throw new ArgumentException($"'{name}' is not a valid cookie name (RFC 6265 token).", nameof(name));
         }
 
         foreach (var c in value)
@@ -152,6 +149,10 @@ internal sealed class SetCookieHeader
             sb.Append("; SameSite=").Append(SameSite.ToString());
         }
     }
+
+    /// <summary>Whether <paramref name="name"/> is a non-empty RFC 6265 token, as a cookie name must be.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length > 0 && !name.Any(c => c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal));
 
     private static bool IsCookieOctet(char c) => c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
 }
