@@ -38,7 +38,7 @@ run_one() {
   local provider=$1 connection=$2 port jar cookie out rps p50 p99 non2xx
   port=$(free_port)
   (cd "$(dirname "$DEMO_DLL")" && ASPNETCORE_ENVIRONMENT=Production Tessera__Store__Provider=$provider \
-    Tessera__Store__ConnectionString="$connection" Tessera__Secrets__0=$SECRET Tessera__Secure=false AuthTkt__Secure=false \
+    Tessera__Store__ConnectionString="$connection" Tessera__Secrets__0=$SECRET Tessera__Cookie__SecurePolicy=None AuthTkt__Secure=false \
     Logging__LogLevel__Default=Warning exec dotnet "$DEMO_DLL" --urls "http://127.0.0.1:$port") >"$WORK/demo-$provider.log" 2>&1 &
   DEMO_PID=$!
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/api/session" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -33,6 +33,7 @@ public static class TesseraServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, LegacyCookieCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraCookieCheck>());
         services.TryAddSingleton<TesseraDevelopmentSecret>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TesseraOptions>, TesseraDevelopmentSecret>(sp => sp.GetRequiredService<TesseraDevelopmentSecret>()));
@@ -83,7 +84,7 @@ public static class TesseraServiceCollectionExtensions
             var cutoffs = sp.GetService<AuthTktCutoffs>();
             return o.Value.Mode == TesseraMode.Cookie
                 ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, metrics, sp.GetRequiredService<IMeterFactory>(), legacy, cutoffs)
-                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, logger, metrics, legacy, cutoffs);
+                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, time, logger, metrics, legacy, cutoffs);
         });
         return builder;
     }

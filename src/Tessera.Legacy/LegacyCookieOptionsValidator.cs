@@ -1,10 +1,13 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Tessera.AspNetCore;
 using Tessera.Keys;
 
 namespace Tessera.Legacy;
 
 /// <summary>Start-up validation of <see cref="LegacyCookieOptions"/>: each failure names the setting and what to copy from the Python site.</summary>
-internal sealed class LegacyCookieOptionsValidator : IValidateOptions<LegacyCookieOptions>
+/// <param name="configuration">The application's configuration, whose raw strings show a timeout written as a bare number; absent, that check is skipped.</param>
+internal sealed class LegacyCookieOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<LegacyCookieOptions>
 {
     public ValidateOptionsResult Validate(string? name, LegacyCookieOptions options)
     {
@@ -43,6 +46,11 @@ internal sealed class LegacyCookieOptionsValidator : IValidateOptions<LegacyCook
             {
                 failures.Add("Tessera:Legacy:PyramidSecret must be the Pyramid site's 32-byte secret as 64 hex digits when Tessera:Legacy:PyramidCookieName is set.");
             }
+        }
+
+        if (configuration is not null)
+        {
+            DurationConfigurationCheck.Check(configuration.GetSection(LegacyCookieOptions.SectionName), typeof(LegacyCookieOptions), failures);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -13,12 +13,15 @@ public sealed class BrowserTests
     private const string Chromium = "/usr/bin/chromium";
 
     [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("localhost")]
-    public async Task Browser_SignInAddValueReloadSignOut_Works(string host)
+    [InlineData("127.0.0.1", "None", "tessera")]
+    [InlineData("localhost", "None", "tessera")]
+    // Tessera's defaults (Secure, __Host- prefix) over plain http: Chromium treats localhost and 127.0.0.1 as secure contexts.
+    [InlineData("localhost", "Always", "__Host-tessera")]
+    [InlineData("127.0.0.1", "Always", "__Host-tessera")]
+    public async Task Browser_SignInAddValueReloadSignOut_Works(string host, string securePolicy, string cookieName)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is required (apt-get install chromium).");
-        await using var demo = await DemoServer.StartAsync(DemoServer.InsecureHttp(), host: host);
+        await using var demo = await DemoServer.StartAsync(DemoServer.InsecureHttp(("Tessera__Cookie__SecurePolicy", securePolicy)), host: host);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -56,8 +59,9 @@ public sealed class BrowserTests
         Assert.DoesNotContain("\"tessellation\"", table);
 
         var cookies = await context.CookiesAsync();
-        var session = Assert.Single(cookies, c => c.Name == "tessera");
+        var session = Assert.Single(cookies, c => c.Name == cookieName);
         Assert.True(session.HttpOnly);
+        Assert.Equal(securePolicy == "Always", session.Secure);
         Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
 
         // A second browser signed in as alice; "sign out everywhere" here ends it, and its next page says why.
@@ -72,7 +76,7 @@ public sealed class BrowserTests
         await page.ClickAsync("#sign-out-everywhere");
         await page.WaitForSelectorAsync("#sign-in");
         Assert.Null(await page.QuerySelectorAsync("#signed-in"));
-        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "tessera");
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == cookieName);
 
         await phonePage.ReloadAsync();
         await phonePage.WaitForSelectorAsync("#sign-in");

@@ -205,8 +205,8 @@ public sealed class DemoApiTests(DemoFixture fixture) : IClassFixture<DemoFixtur
         var stolen = jar["tessera"]!;
         using var logout = await jar.PostAsync(Client, "/api/logout");
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(logout, "tessera"));
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(logout, "auth_tkt"));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(logout, "tessera"));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(logout, "auth_tkt"));
 
         var thief = new CookieJar();
         thief.Set("tessera", stolen);

@@ -14,7 +14,7 @@ public sealed class DemoFactoryTests
         {
             b.UseSetting("Tessera:Secrets:0", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
             b.UseSetting("Tessera:Store:Provider", "Memory");
-            b.UseSetting("Tessera:Secure", "false");
+            b.UseSetting("Tessera:Cookie:SecurePolicy", "None");
             b.UseSetting("Demo:Users:quinn", "quinn-password");
         });
         using var client = factory.CreateClient();

@@ -59,7 +59,7 @@ public sealed class DemoInstance : IAsyncDisposable
         info.Environment["Tessera__Store__ConnectionString"] = connectionString;
         info.Environment["Tessera__Secrets__0"] = secret;
         // Plain HTTP on loopback: the cookies must not be Secure or the client would not send them back.
-        info.Environment["Tessera__Secure"] = "false";
+        info.Environment["Tessera__Cookie__SecurePolicy"] = "None";
         info.Environment["AuthTkt__Secure"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Tessera"] = "Debug";

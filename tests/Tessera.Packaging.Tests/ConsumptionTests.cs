@@ -59,7 +59,7 @@ public sealed class ConsumptionTests(LocalFeed feed) : IClassFixture<LocalFeed>
 
             using var set = await http.PostAsync(new Uri("/name/alice", UriKind.Relative), null);
             Assert.Equal(HttpStatusCode.OK, set.StatusCode);
-            var cookie = Assert.Single(set.Headers.GetValues("Set-Cookie"), c => c.StartsWith("tessera=", StringComparison.Ordinal)).Split(';')[0];
+            var cookie = Assert.Single(set.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-tessera=", StringComparison.Ordinal)).Split(';')[0];
 
             Assert.Equal("alice", await GetAsync(http, cookie));
             // Without the cookie, or with one byte of it changed, there is no session: the round trip is the cookie's.

@@ -47,7 +47,7 @@ public sealed class RequestPipeline : IAsyncDisposable
                 builder.Services.AddTessera(o =>
                 {
                     o.Secrets.Add(Secret.Replace(" ", "", StringComparison.Ordinal));
-                    o.Secure = false;
+                    o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.None;
                     o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
                     o.Store.Provider = sqlite ? "Sqlite" : "Memory";
                     o.Store.ConnectionString = sqlite ? "Data Source=" + Path.Combine(_directory!, "bench.db") : null;

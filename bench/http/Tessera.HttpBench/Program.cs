@@ -36,7 +36,7 @@ switch (mode)
         builder.Services.AddTessera(o =>
         {
             o.Secrets.Add(secret);
-            o.Secure = false;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.None;
             o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
             o.Store.Provider = sqlite ? "Sqlite" : "Memory";
             o.Store.ConnectionString = sqlite ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
@@ -52,11 +52,11 @@ switch (mode)
         builder.Services.AddAuthorization();
         break;
     case "tessera-scheme":
-        // The Tessera authentication scheme over a server-mode session in memory; /work is [Authorize]-protected.
+        // The Tessera authentication scheme over a server-mode session in memory; /secure is [Authorize]-protected.
         builder.Services.AddTessera(o =>
         {
             o.Secrets.Add(secret);
-            o.Secure = false;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.None;
             o.Store.Provider = "Memory";
         });
         builder.Services.AddAuthentication(TesseraDefaults.AuthenticationScheme).AddTessera();

@@ -7,7 +7,8 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// Refuses a bare number for a <see cref="TimeSpan"/> option. The configuration binder reads <c>20</c> as 20 days, which
 /// nobody writing <c>IdleTimeout=20</c> or <c>Timeout=7200</c> means; only the raw configuration string still shows the
-/// form, so this reads that rather than the bound value.
+/// form, so this reads that rather than the bound value. One source file, compiled into Tessera.AspNetCore and into
+/// Tessera.Legacy (whose <c>Tessera:Legacy</c> options it checks the same way).
 /// </summary>
 internal static class DurationConfigurationCheck
 {
@@ -25,12 +26,17 @@ internal static class DurationConfigurationCheck
                     failures.Add(failure);
                 }
             }
-            else if (type.IsClass && type.Assembly == typeof(DurationConfigurationCheck).Assembly)
+            else if (IsNestedSection(type))
             {
                 Check(child, type, failures);
             }
         }
     }
+
+    // Tessera's own nested option classes, and ASP.NET's CookieBuilder (Tessera:Cookie:MaxAge). By name: this file is
+    // compiled into Tessera.Legacy too, which has no ASP.NET reference.
+    private static bool IsNestedSection(Type type) =>
+        type.IsClass && (type.Namespace?.StartsWith("Tessera", StringComparison.Ordinal) == true || type.FullName == "Microsoft.AspNetCore.Http.CookieBuilder");
 
     private static string? BareNumberFailure(string key, string raw)
     {

@@ -34,9 +34,10 @@ internal sealed class LegacyCookieCheck(IServiceProvider services) : IValidateOp
             return ValidateOptionsResult.Skip; // the legacy options' own start-up validation reports it, once
         }
 
+        var sessionCookie = SessionCookie.NameOf(options.Cookie);
         var failures = cookies
-            .Where(c => c.CookieName == options.CookieName)
-            .Select(c => $"The legacy {c.Format.Name} cookie name '{c.CookieName}' ({SectionName}) must differ from Tessera:CookieName.")
+            .Where(c => c.CookieName == sessionCookie)
+            .Select(c => $"The legacy {c.Format.Name} cookie name '{c.CookieName}' ({SectionName}) must differ from the session cookie's name '{sessionCookie}' (Tessera:Cookie:Name).")
             .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

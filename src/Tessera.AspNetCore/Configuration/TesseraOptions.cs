@@ -27,29 +27,47 @@ public sealed class TesseraOptions
     /// <value>The default is the one store registered (<c>.AddSqliteStore()</c> for the embedded default).</value>
     public TesseraStoreOptions Store { get; } = new();
 
-    /// <summary>The session cookie's name (<c>Tessera:CookieName</c>).</summary>
-    /// <value>The default is <c>tessera</c>.</value>
-    public string CookieName { get; set; } = "tessera";
+    /// <summary>The name <see cref="Cookie"/> gets when its <c>Name</c> is not set and the <c>__Host-</c> prefix's rules do not allow it.</summary>
+    public const string DefaultCookieName = "tessera";
 
-    /// <summary>The session cookie's Path attribute (<c>Tessera:CookiePath</c>).</summary>
-    /// <value>The default is <c>/</c>.</value>
-    public string CookiePath { get; set; } = "/";
+    /// <summary>The name <see cref="Cookie"/> gets when its <c>Name</c> is not set and the <c>__Host-</c> prefix's rules allow it.</summary>
+    public const string DefaultHostCookieName = "__Host-tessera";
 
-    /// <summary>The session cookie's Domain attribute (<c>Tessera:CookieDomain</c>).</summary>
-    /// <value>The default is <see langword="null"/>: a host-only cookie.</value>
-    public string? CookieDomain { get; set; }
+    /// <summary>
+    /// The session cookie's attributes (<c>Tessera:Cookie:Name</c>, <c>:Path</c>, <c>:Domain</c>, <c>:SecurePolicy</c>,
+    /// <c>:HttpOnly</c>, <c>:SameSite</c>, <c>:MaxAge</c>), in ASP.NET Core's own <see cref="CookieBuilder"/>.
+    /// </summary>
+    /// <value>
+    /// The defaults are secure: <c>SecurePolicy = Always</c>, <c>HttpOnly</c>, <c>SameSite = Lax</c>, <c>Path = /</c>, no
+    /// Domain, no MaxAge (a browser-session cookie). An unset Name becomes <see cref="DefaultHostCookieName"/> while the
+    /// <c>__Host-</c> rules hold (SecurePolicy Always, Path <c>/</c>, no Domain) and <see cref="DefaultCookieName"/> otherwise.
+    /// <c>Expiration</c> is refused: use <c>MaxAge</c>.
+    /// </value>
+    public CookieBuilder Cookie { get; } = new()
+    {
+        Path = "/",
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        SecurePolicy = CookieSecurePolicy.Always,
+        IsEssential = true,
+    };
 
-    /// <summary>Whether the cookie carries Secure (<c>Tessera:Secure</c>).</summary>
-    /// <value>The default is <see langword="true"/>. Browsers then send it only over HTTPS (and to http://localhost).</value>
-    public bool Secure { get; set; } = true;
+    /// <summary>
+    /// Cookie mode: how many cookies of about 4 KB one session may be split into (<c>Tessera:MaxCookieChunks</c>, 1 to
+    /// 16). A session that would need more is refused when the value is set (<see cref="SessionTooLargeException"/>,
+    /// answered 413). Every chunk travels on every request: Kestrel refuses request headers over 32 KB and nginx by
+    /// default a header line over 8 KB (<c>large_client_header_buffers</c>).
+    /// </summary>
+    /// <value>The default is 4 (a session cookie of about 16 KB).</value>
+    public int MaxCookieChunks { get; set; } = 4;
 
-    /// <summary>Whether the cookie carries HttpOnly (<c>Tessera:HttpOnly</c>).</summary>
-    /// <value>The default is <see langword="true"/>: scripts cannot read it.</value>
-    public bool HttpOnly { get; set; } = true;
-
-    /// <summary>The cookie's SameSite attribute (<c>Tessera:SameSite</c>: <c>Lax</c>, <c>Strict</c>, <c>None</c>).</summary>
-    /// <value>The default is <see cref="SameSiteMode.Lax"/>.</value>
-    public SameSiteMode SameSite { get; set; } = SameSiteMode.Lax;
+    /// <summary>
+    /// Server mode: the largest session, in bytes of its JSON (<c>Tessera:MaxSessionSize</c>). A value that would make
+    /// the session larger is refused when it is set (<see cref="SessionTooLargeException"/>, answered 413): nothing is
+    /// stored and the session stays as it was. In cookie mode the limit is what fits in <see cref="MaxCookieChunks"/>.
+    /// </summary>
+    /// <value>The default is 1 MiB (1048576).</value>
+    public int MaxSessionSize { get; set; } = 1024 * 1024;
 
     /// <summary>How long an untouched session lives (<c>Tessera:IdleTimeout</c>, e.g. <c>00:20:00</c>).</summary>
     /// <value>The default is 20 minutes. Reading a session counts as activity.</value>
@@ -66,10 +84,6 @@ public sealed class TesseraOptions
     /// </summary>
     /// <value>The default is 1 minute; must be shorter than <see cref="IdleTimeout"/>.</value>
     public TimeSpan ReissueTime { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>The cookie's Max-Age (<c>Tessera:MaxAge</c>).</summary>
-    /// <value>The default is <see langword="null"/>: a browser-session cookie, dropped when the browser closes.</value>
-    public TimeSpan? MaxAge { get; set; }
 
     /// <summary>Whether the session is saved when the endpoint throws (<c>Tessera:SetOnException</c>).</summary>
     /// <value>The default is <see langword="true"/>, as in Pyramid and ASP.NET Core's own session.</value>

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -10,35 +9,24 @@ namespace Tessera.AspNetCore;
 /// <param name="configuration">The application's configuration, whose raw strings show a duration written as a bare number; absent, that check is skipped.</param>
 internal sealed class TesseraOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<TesseraOptions>
 {
+    /// <summary>The most chunks a session cookie may use: 16 of about 4 KB is the 64 KB the sealed format reads.</summary>
+    public const int MaxCookieChunksLimit = 16;
+
     public ValidateOptionsResult Validate(string? name, TesseraOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         TesseraSecretsCheck.AddFailures(options.Secrets, failures);
 
-        if (string.IsNullOrEmpty(options.CookieName) || !options.CookieName.All(IsTokenChar))
+        TesseraCookieCheck.AddFailures(options.Cookie, failures);
+        if (options.MaxCookieChunks is < 1 or > MaxCookieChunksLimit)
         {
-            failures.Add("Tessera:CookieName must be a non-empty cookie name of letters, digits and !#$%&'*+-.^_`|~ (e.g. 'tessera').");
+            failures.Add($"Tessera:MaxCookieChunks must be 1 to {MaxCookieChunksLimit} (e.g. 4): each chunk is a cookie of about 4 KB sent on every request, and Tessera reads at most 64 KB.");
         }
 
-        if (string.IsNullOrEmpty(options.CookiePath) || options.CookiePath[0] != '/' || options.CookiePath.Any(c => c is ';' or ',' || char.IsControl(c)))
+        if (options.MaxSessionSize < 1024)
         {
-            failures.Add("Tessera:CookiePath must start with '/' and contain no ';' (e.g. '/').");
-        }
-
-        if (options.CookieDomain is { } domain && (domain.Length == 0 || domain.Any(c => c is ';' or ',' or ' ' || char.IsControl(c))))
-        {
-            failures.Add("Tessera:CookieDomain must be a host name such as 'example.com', or be left unset for a host-only cookie.");
-        }
-
-        if (options.SameSite == SameSiteMode.None && !options.Secure)
-        {
-            failures.Add("Tessera:SameSite is None while Tessera:Secure is false: browsers drop such cookies; set Tessera:Secure to true or use Lax.");
-        }
-
-        if (options.SameSite == SameSiteMode.Unspecified)
-        {
-            failures.Add("Tessera:SameSite must be Lax, Strict or None.");
+            failures.Add("Tessera:MaxSessionSize must be at least 1024 bytes (e.g. 1048576 for 1 MiB).");
         }
 
         if (options.IdleTimeout <= TimeSpan.Zero)
@@ -61,11 +49,6 @@ internal sealed class TesseraOptionsValidator(IConfiguration? configuration = nu
             failures.Add("Tessera:MaxMergeAttempts must be at least 1 (e.g. 8).");
         }
 
-        if (options.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
-        {
-            failures.Add("Tessera:MaxAge must be positive, or unset for a browser-session cookie.");
-        }
-
         if (!Enum.IsDefined(options.Mode))
         {
             failures.Add("Tessera:Mode must be Server or Cookie.");
@@ -75,11 +58,9 @@ internal sealed class TesseraOptionsValidator(IConfiguration? configuration = nu
         {
             DurationConfigurationCheck.Check(configuration.GetSection(TesseraOptions.SectionName), typeof(TesseraOptions), failures);
             DurationConfigurationCheck.Check(configuration.GetSection(TesseraSweeperOptions.SectionName), typeof(TesseraSweeperOptions), failures);
+            TesseraCookieCheck.AddMovedKeyFailures(configuration.GetSection(TesseraOptions.SectionName), failures);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static bool IsTokenChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 }

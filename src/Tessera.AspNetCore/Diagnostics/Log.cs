@@ -26,14 +26,20 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Warning, "A session change was dropped: {Reason}")]
     public static partial void CommitConflict(ILogger logger, string reason);
 
-    [LoggerMessage(2105, LogLevel.Debug, "auth_tkt ticket not accepted: issued before the user's last sign-out, revocation or password change.")]
-    public static partial void TicketEnded(ILogger logger);
+    [LoggerMessage(2008, LogLevel.Warning, "A session change was refused ({Mode} mode): the session would be {Size} bytes, over the limit of {Limit} bytes ({Option}). Nothing was stored; the request is answered 413 unless the application handles SessionTooLargeException.")]
+    public static partial void SessionTooLarge(ILogger logger, string mode, int size, int limit, string option);
+
+    [LoggerMessage(2009, LogLevel.Error, "The session cookie could not be written: {Reason} The previous cookie was left in place.")]
+    public static partial void CookieNotWritten(ILogger logger, string reason);
 
     [LoggerMessage(2101, LogLevel.Debug, "auth_tkt ticket refreshed.")]
     public static partial void TicketRefreshed(ILogger logger);
 
     [LoggerMessage(2102, LogLevel.Warning, "auth_tkt cookie value is {Length} bytes, over the 4096-byte browser limit: browsers will drop it. Put less in the user data.")]
     public static partial void TicketTooLarge(ILogger logger, int length);
+
+    [LoggerMessage(2105, LogLevel.Debug, "auth_tkt ticket not accepted: issued before the user's last sign-out, revocation or password change.")]
+    public static partial void TicketEnded(ILogger logger);
 
     [LoggerMessage(2200, LogLevel.Warning, "Session store '{StoreName}' health check failed.")]
     public static partial void HealthCheckFailed(ILogger logger, string storeName, Exception exception);
@@ -46,6 +52,9 @@ internal static partial class Log
 
     [LoggerMessage(2302, LogLevel.Error, "UseSession() runs after UseTessera() and replaced HttpContext.Session with ASP.NET Core's session: Tessera's session is not what the application sees. Remove UseSession() and AddSession().")]
     public static partial void SessionFeatureReplaced(ILogger logger);
+
+    [LoggerMessage(2303, LogLevel.Warning, "Tessera:Cookie:SecurePolicy is {Policy} in the {Environment} environment: the session cookie can travel over plain http, where anyone on the path can copy it. Set Tessera:Cookie:SecurePolicy to Always and serve the site over https.")]
+    public static partial void InsecureSessionCookie(ILogger logger, string policy, string environment);
 
     [LoggerMessage(2310, LogLevel.Information, "Swept {Count} expired sessions from '{Store}' in {ElapsedMs:F0} ms.")]
     public static partial void Swept(ILogger logger, string store, int count, double elapsedMs);

@@ -19,6 +19,7 @@ internal sealed class TesseraHttpMetrics
         CookieWrites = meter.CreateCounter<long>("tessera.session.cookie.writes", "{cookie}", "Session cookies set or cleared on responses, by action.");
         Migrations = meter.CreateCounter<long>("tessera.session.migrations", "{session}", "Legacy session cookies (Beaker, pyramid_nacl_session) moved into a Tessera session, by format.");
         StoreFailures = meter.CreateCounter<long>("tessera.session.store_failures", "{request}", "Requests answered with 503 because the session store failed, by store.");
+        SessionsTooLarge = meter.CreateCounter<long>("tessera.session.too_large", "{session}", "Session changes refused because the session would exceed its size limit, by mode (tessera.session.mode: server, cookie).");
         TicketsIssued = meter.CreateCounter<long>("tessera.ticket.issued", "{ticket}", "auth_tkt tickets issued at sign-in (refreshes are tessera.ticket.refreshes).");
         TicketsEnded = meter.CreateCounter<long>("tessera.ticket.ended", "{ticket}", "Valid auth_tkt tickets refused because the user signed out, was revoked or changed password after they were issued.");
         SweptSessions = meter.CreateCounter<long>("tessera.sweeper.swept", "{session}", "Expired sessions deleted by the background sweeper, by store.");
@@ -29,6 +30,8 @@ internal sealed class TesseraHttpMetrics
     public Counter<long> Migrations { get; }
 
     public Counter<long> StoreFailures { get; }
+
+    public Counter<long> SessionsTooLarge { get; }
 
     public Counter<long> TicketsIssued { get; }
 

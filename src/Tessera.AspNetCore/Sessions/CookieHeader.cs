@@ -1,47 +1,28 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http;
+using Tessera.Cookies;
 using HeaderNames = Microsoft.Net.Http.Headers.HeaderNames;
 
 namespace Tessera.AspNetCore;
 
 /// <summary>
-/// Writes Set-Cookie headers verbatim. <c>Response.Cookies.Append</c> percent-escapes values, which would turn a
-/// base64 ticket's <c>+/=</c> into <c>%2B%2F%3D</c> that Apache's mod_auth_tkt cannot decode. Every response that sets
-/// or clears a session or ticket cookie is marked never cacheable here, in one place.
+/// Puts Tessera's cookies on a response. The header text comes from the core's one writer, <see cref="SetCookieHeader"/>
+/// (values verbatim: <c>Response.Cookies.Append</c> percent-escapes values, which would turn a base64 ticket's
+/// <c>+/=</c> into <c>%2B%2F%3D</c> that Apache's mod_auth_tkt cannot decode); ASP.NET's <see cref="SameSiteMode"/> is
+/// mapped onto it here and nowhere else. Every response that sets or clears a session or ticket cookie is marked never
+/// cacheable here, in one place.
 /// </summary>
 internal static class CookieHeader
 {
-    public static void Append(HttpResponse response, string name, string value, CookieSettings settings, TimeSpan? maxAge)
-    {
-        var sb = new StringBuilder(name.Length + value.Length + 96);
-        sb.Append(name).Append('=').Append(value);
-        AppendAttributes(sb, settings, maxAge);
-        response.Headers.Append(HeaderNames.SetCookie, sb.ToString());
-        DisableCaching(response);
-    }
+    public static void Append(HttpResponse response, string name, string value, CookieSettings settings, TimeSpan? maxAge) =>
+        Append(response, settings.ToHeader(name, value, maxAge).ToString());
 
-    /// <summary>The attribute part (<c>; max-age=...; path=...</c>) of a Set-Cookie header, for engines that build it once.</summary>
-    public static string Attributes(CookieSettings settings, TimeSpan? maxAge)
-    {
-        var sb = new StringBuilder(96);
-        AppendAttributes(sb, settings, maxAge);
-        return sb.ToString();
-    }
+    public static void Delete(HttpResponse response, string name, CookieSettings settings) =>
+        Append(response, SetCookieHeader.Delete(name, settings.ToHeader(name, string.Empty, maxAge: null)).ToString());
 
-    /// <summary>Appends <c>name=value</c> plus attributes from <see cref="Attributes"/>: one string concatenation per response.</summary>
-    public static void Append(HttpResponse response, string name, string value, string attributes)
+    /// <summary>Appends one complete Set-Cookie header value (from <see cref="SetCookieHeader"/>).</summary>
+    public static void Append(HttpResponse response, string setCookie)
     {
-        response.Headers.Append(HeaderNames.SetCookie, string.Concat(name, "=", value, attributes));
-        DisableCaching(response);
-    }
-
-    public static void Delete(HttpResponse response, string name, CookieSettings settings)
-    {
-        var sb = new StringBuilder(name.Length + 120);
-        sb.Append(name).Append("=; expires=Thu, 01 Jan 1970 00:00:00 GMT");
-        AppendAttributes(sb, settings, TimeSpan.Zero);
-        response.Headers.Append(HeaderNames.SetCookie, sb.ToString());
+        response.Headers.Append(HeaderNames.SetCookie, setCookie);
         DisableCaching(response);
     }
 
@@ -69,43 +50,29 @@ internal static class CookieHeader
         return true;
     }
 
-    private static void AppendAttributes(StringBuilder sb, CookieSettings settings, TimeSpan? maxAge)
+    /// <summary>The one mapping of ASP.NET's SameSite enum onto the core writer's.</summary>
+    public static CookieSameSite Map(SameSiteMode mode) => mode switch
     {
-        if (maxAge is { } age)
-        {
-            sb.Append("; max-age=").Append(((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (settings.Domain is { } domain)
-        {
-            sb.Append("; domain=").Append(domain);
-        }
-
-        sb.Append("; path=").Append(settings.Path);
-        if (settings.Secure)
-        {
-            sb.Append("; secure");
-        }
-
-        switch (settings.SameSite)
-        {
-            case SameSiteMode.Lax:
-                sb.Append("; samesite=lax");
-                break;
-            case SameSiteMode.Strict:
-                sb.Append("; samesite=strict");
-                break;
-            case SameSiteMode.None:
-                sb.Append("; samesite=none");
-                break;
-        }
-
-        if (settings.HttpOnly)
-        {
-            sb.Append("; httponly");
-        }
-    }
+        SameSiteMode.Lax => CookieSameSite.Lax,
+        SameSiteMode.Strict => CookieSameSite.Strict,
+        SameSiteMode.None => CookieSameSite.None,
+        _ => CookieSameSite.Unspecified,
+    };
 }
 
 /// <summary>The attributes of a cookie Tessera writes.</summary>
-internal sealed record CookieSettings(string Path, string? Domain, bool Secure, bool HttpOnly, SameSiteMode SameSite);
+internal sealed record CookieSettings(string Path, string? Domain, bool Secure, bool HttpOnly, SameSiteMode SameSite)
+{
+    /// <summary>The core writer's header for <paramref name="name"/>=<paramref name="value"/> with these attributes.</summary>
+    public SetCookieHeader ToHeader(string name, string value, TimeSpan? maxAge, DateTimeOffset? issuedAt = null) =>
+        new(name, value)
+        {
+            Path = Path,
+            Domain = Domain,
+            MaxAge = maxAge,
+            IssuedAt = issuedAt,
+            Secure = Secure,
+            HttpOnly = HttpOnly,
+            SameSite = CookieHeader.Map(SameSite),
+        };
+}

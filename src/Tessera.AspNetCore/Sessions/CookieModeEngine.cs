@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,39 +8,43 @@ using Tessera.Keys;
 
 namespace Tessera.AspNetCore;
 
-/// <summary>Cookie mode: the session is sealed into the cookie with <see cref="SealedCookieFormat"/>; no store.</summary>
+/// <summary>
+/// Cookie mode: the session is sealed into the cookie with <see cref="SealedCookieFormat"/>; no store. A session over
+/// one cookie is split into chunks (<c>name=chunks-N</c>, <c>nameC1</c>…, as ASP.NET's chunking cookie manager does),
+/// at most <see cref="TesseraOptions.MaxCookieChunks"/>; a value that would need more is refused when it is set.
+/// </summary>
 internal sealed class CookieModeEngine : ISessionEngine
 {
     private readonly SealedCookieFormat _format;
-    private readonly TesseraOptions _options;
-    private readonly CookieSettings _cookie;
-    private readonly string _cookieAttributes;
+    private readonly SessionCookie _cookie;
+    private readonly CookieChunker _chunker;
+    private readonly int _maxChunks;
     private readonly LegacyCookieReader? _legacy;
     private readonly TimeProvider _time;
     private readonly TesseraHttpMetrics _metrics;
+    private readonly TimeSpan _absoluteLifetime;
 
     public CookieModeEngine(Keyring keyring, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, IMeterFactory meterFactory, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
         _metrics = metrics;
-        _options = options.Value;
+        Cutoffs = cutoffs;
+        var o = options.Value;
         _time = time;
         Logger = logger;
         _legacy = legacy;
-        Cutoffs = cutoffs;
-        _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
-        _cookieAttributes = CookieHeader.Attributes(_cookie, _options.MaxAge);
+        _absoluteLifetime = o.AbsoluteLifetime;
+        _cookie = new SessionCookie(o.Cookie, time);
+        _maxChunks = o.MaxCookieChunks;
+        _chunker = new CookieChunker(enableChunking: true, CookieChunker.DefaultChunkSize, o.MaxCookieChunks);
+        Capacity = Math.Min(_chunker.Capacity(_cookie.LongestHeader(string.Empty)), SealedCookieFormat.MaxValueLength);
         _format = new SealedCookieFormat(
             new SealedCookieOptions
             {
                 Keyring = keyring,
-                IdleTimeout = _options.IdleTimeout,
-                AbsoluteLifetime = _options.AbsoluteLifetime,
-                ReissueTime = _options.ReissueTime,
-                MaxAge = _options.MaxAge,
-                Path = _options.CookiePath,
-                Domain = _options.CookieDomain,
-                Secure = _options.Secure,
-                HttpOnly = _options.HttpOnly,
+                IdleTimeout = o.IdleTimeout,
+                AbsoluteLifetime = o.AbsoluteLifetime,
+                ReissueTime = o.ReissueTime,
+                EnableChunking = true, // the chunker below holds the browser limit
             },
             time,
             logger,
@@ -53,18 +58,31 @@ internal sealed class CookieModeEngine : ISessionEngine
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>The longest sealed value that fits in the allowed chunks with this cookie's attributes.</summary>
+    public int Capacity { get; }
+
     public bool HasCookie(HttpRequest request) =>
-        request.Cookies.ContainsKey(_options.CookieName) || (_legacy?.HasCookie(request) ?? false);
+        request.Cookies.ContainsKey(_cookie.Name) || (_legacy?.HasCookie(request) ?? false);
 
     public ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var hadCookie = context.Request.Cookies.TryGetValue(_options.CookieName, out var value);
+        var cookies = context.Request.Cookies;
+        var hadCookie = cookies.ContainsKey(_cookie.Name);
         if (hadCookie)
         {
-            var result = _format.Read(_options.CookieName, value, _time.GetUtcNow());
-            if (result.IsValid)
+            var value = _chunker.ReadValue(_cookie.Name, name => cookies[name]);
+            if (value is null)
             {
-                return ValueTask.FromResult<RequestSession>(new CookieRequestSession(this, result.Data, result.Created, hadCookie: true, result.NeedsReissue));
+                // A chunk marker whose chunks are missing, empty or too many: a verdict (Malformed), not an exception.
+                _format.RejectMalformed();
+            }
+            else
+            {
+                var result = _format.Read(_cookie.Name, value, _time.GetUtcNow());
+                if (result.IsValid)
+                {
+                    return ValueTask.FromResult<RequestSession>(new CookieRequestSession(this, result.Data, result.Created, hadCookie: true, result.NeedsReissue));
+                }
             }
         }
 
@@ -75,17 +93,47 @@ internal sealed class CookieModeEngine : ISessionEngine
 
     public RequestSession CreateNew(HttpContext context) => new CookieRequestSession(this, null, null, hadCookie: false, needsReissue: false);
 
-    /// <summary>Writes the sealed cookie; a <paramref name="persistent"/> sign-in's cookie lives until the session's absolute end.</summary>
+    /// <summary>Throws <see cref="SessionTooLargeException"/> (logged and counted) when <paramref name="payload"/> does not fit in the allowed chunks.</summary>
+    public void EnsureFits(CookieSessionPayload payload)
+    {
+        var length = SealedCookieFormat.SealedLength(payload);
+        if (length <= Capacity)
+        {
+            return;
+        }
+
+        const string Option = "Tessera:MaxCookieChunks";
+        SessionLimits.Refused(Logger, _metrics, "cookie", length, Capacity, Option);
+        var chunks = _maxChunks.ToString(CultureInfo.InvariantCulture);
+        throw new SessionTooLargeException(
+            length,
+            Capacity,
+            Option,
+            $"The session cookie would be {length} bytes, more than the {Capacity} bytes that fit in {Option} = {chunks} cookies. "
+            + $"Nothing was stored. Store less in the session, raise {Option} (at most {TesseraOptionsValidator.MaxCookieChunksLimit}) or use server mode (Tessera:Mode = Server).");
+    }
+
+    /// <summary>Writes the sealed cookie (in chunks when needed); a <paramref name="persistent"/> sign-in's cookie lives until the session's absolute end.</summary>
     public void WriteCookie(HttpResponse response, CookieSessionPayload payload, bool persistent = false)
     {
-        var value = _format.Write(_options.CookieName, payload);
-        if (persistent)
+        var request = response.HttpContext.Request;
+        TimeSpan? maxAge = persistent ? payload.Created + _absoluteLifetime - _time.GetUtcNow() : null;
+        IReadOnlyList<string> headers;
+        try
         {
-            CookieHeader.Append(response, _options.CookieName, value, _cookie, payload.Created + _options.AbsoluteLifetime - _time.GetUtcNow());
+            headers = _chunker.BuildSetCookieHeaders(_cookie.Header(request, _format.Write(_cookie.Name, payload), maxAge), name => request.Cookies[name]);
         }
-        else
+        catch (CookieTooLargeException ex)
         {
-            CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
+            // EnsureFits refuses such values when they are set; this is the last line, never a silently dropped cookie.
+            Log.CookieNotWritten(Logger, ex.Message);
+            _metrics.SessionsTooLarge.Add(1, new KeyValuePair<string, object?>("tessera.session.mode", "cookie"));
+            return;
+        }
+
+        foreach (var header in headers)
+        {
+            CookieHeader.Append(response, header);
         }
 
         _metrics.CookieSet();
@@ -93,7 +141,12 @@ internal sealed class CookieModeEngine : ISessionEngine
 
     public void DeleteCookie(HttpResponse response)
     {
-        CookieHeader.Delete(response, _options.CookieName, _cookie);
+        var request = response.HttpContext.Request;
+        foreach (var header in _chunker.BuildDeleteHeaders(_cookie.Header(request, string.Empty), name => request.Cookies[name]))
+        {
+            CookieHeader.Append(response, header);
+        }
+
         _metrics.CookieCleared();
     }
 }

@@ -62,7 +62,7 @@ internal sealed class CookieRequestSession : RequestSession
     {
         ThrowIfReserved(key);
         SessionJson.ThrowIfNotStorable(key, value);
-        _data[key] = value?.Parent is null ? value : value.DeepClone();
+        SetChecked(key, value?.Parent is null ? value : value.DeepClone());
         _modified = true;
     }
 
@@ -95,12 +95,12 @@ internal sealed class CookieRequestSession : RequestSession
         }
 
         SessionJson.ThrowIfNotStorable(UserKey, signIn.UserId);
-        _data[UserKey] = signIn.UserId;
-        _data[CheckKey] = signIn.CheckValue is null ? null : HashCheck(signIn.CheckValue);
+        SetChecked(UserKey, signIn.UserId);
+        _data[CheckKey] = signIn.CheckValue is null ? null : HashCheck(signIn.CheckValue); // a fixed-size hash
         if (signIn.Principal is { } principal)
         {
             SessionJson.ThrowIfNotStorable(PrincipalKey, principal);
-            _data[PrincipalKey] = principal.Parent is null ? principal : principal.DeepClone();
+            SetChecked(PrincipalKey, principal.Parent is null ? principal : principal.DeepClone());
         }
         else
         {
@@ -191,7 +191,34 @@ internal sealed class CookieRequestSession : RequestSession
             _engine.DeleteCookie(response);
         }
 
+        // Saved: only a change made from now on would be lost (and reported as such by the middleware).
+        _modified = false;
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Sets <paramref name="key"/>, unless the sealed session would no longer fit in its cookies: then the value is put back and the setter throws.</summary>
+    private void SetChecked(string key, JsonNode? value)
+    {
+        var had = _data.TryGetPropertyValue(key, out var previous);
+        _data[key] = value;
+        try
+        {
+            var now = _engine.Now;
+            _engine.EnsureFits(new CookieSessionPayload(_data, _created ?? now, now));
+        }
+        catch (SessionTooLargeException)
+        {
+            if (had)
+            {
+                _data[key] = previous?.Parent is null ? previous : previous.DeepClone();
+            }
+            else
+            {
+                _data.Remove(key);
+            }
+
+            throw;
+        }
     }
 
     private static string HashCheck(string checkValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));

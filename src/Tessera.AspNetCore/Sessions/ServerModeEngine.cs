@@ -11,22 +11,21 @@ internal sealed class ServerModeEngine : ISessionEngine
     private const int MaxUserAgentLength = 256;
 
     private readonly SessionManager _manager;
-    private readonly TesseraOptions _options;
-    private readonly CookieSettings _cookie;
-    private readonly string _cookieAttributes;
+    private readonly SessionCookie _cookie;
     private readonly LegacyCookieReader? _legacy;
     private readonly TesseraHttpMetrics _metrics;
 
-    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
+    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
         _metrics = metrics;
         _manager = manager;
-        _options = options.Value;
+        var o = options.Value;
         Logger = logger;
         _legacy = legacy;
         Cutoffs = cutoffs;
-        _cookie = new CookieSettings(_options.CookiePath, _options.CookieDomain, _options.Secure, _options.HttpOnly, _options.SameSite);
-        _cookieAttributes = CookieHeader.Attributes(_cookie, _options.MaxAge);
+        _cookie = new SessionCookie(o.Cookie, time);
+        CookieHasMaxAge = o.Cookie.MaxAge is not null;
+        MaxSessionSize = o.MaxSessionSize;
     }
 
     public ILogger Logger { get; }
@@ -34,10 +33,13 @@ internal sealed class ServerModeEngine : ISessionEngine
     /// <summary>Where a sign-out, revocation or password change ends the user's auth_tkt tickets; <see langword="null"/> without the auth_tkt scheme.</summary>
     public AuthTktCutoffs? Cutoffs { get; }
 
-    public bool CookieHasMaxAge => _options.MaxAge is not null;
+    public bool CookieHasMaxAge { get; }
+
+    /// <summary>The largest session, in bytes of its JSON (<see cref="TesseraOptions.MaxSessionSize"/>).</summary>
+    public int MaxSessionSize { get; }
 
     public bool HasCookie(HttpRequest request) =>
-        request.Cookies.ContainsKey(_options.CookieName) || (_legacy?.HasCookie(request) ?? false);
+        request.Cookies.ContainsKey(_cookie.Name) || (_legacy?.HasCookie(request) ?? false);
 
     /// <summary>
     /// Reads the cookie's record from the store (the only I/O, done here, before the endpoint) but leaves decrypting
@@ -47,13 +49,13 @@ internal sealed class ServerModeEngine : ISessionEngine
     public async ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var client = ClientOf(context);
-        if (context.Request.Cookies.TryGetValue(_options.CookieName, out var value) && !string.IsNullOrEmpty(value))
+        if (context.Request.Cookies.TryGetValue(_cookie.Name, out var value) && !string.IsNullOrEmpty(value))
         {
             // The manager logs and counts the verdict (once, when the record is opened).
             ServerSession session;
-            if (SessionHandle.TryParse(value, out var handle))
+            if (SessionHandle.TryParse(value, out var handle) && handle is not null)
             {
-                var record = await _manager.Store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
+                var record = await _manager.ReadAsync(handle, cancellationToken).ConfigureAwait(false);
                 if (record is not null && _legacy is null)
                 {
                     return new ServerRequestSession(_manager, this, handle, record, client, requestCookie: value);
@@ -92,22 +94,29 @@ internal sealed class ServerModeEngine : ISessionEngine
     /// <summary>Writes the session cookie; <paramref name="persistentMaxAge"/> replaces the configured Max-Age for a persistent sign-in.</summary>
     public void WriteCookie(HttpResponse response, string value, TimeSpan? persistentMaxAge = null)
     {
-        if (persistentMaxAge is { } maxAge)
-        {
-            CookieHeader.Append(response, _options.CookieName, value, _cookie, maxAge);
-        }
-        else
-        {
-            CookieHeader.Append(response, _options.CookieName, value, _cookieAttributes);
-        }
-
+        _cookie.Append(response, value, persistentMaxAge);
         _metrics.CookieSet();
     }
 
     public void DeleteCookie(HttpResponse response)
     {
-        CookieHeader.Delete(response, _options.CookieName, _cookie);
+        _cookie.Delete(response);
         _metrics.CookieCleared();
+    }
+
+    /// <summary>Logs, counts and throws the refusal of a session that would grow to <paramref name="size"/> bytes.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void RefuseTooLarge(long size)
+    {
+        const string Option = "Tessera:MaxSessionSize";
+        var reported = (int)Math.Min(size, int.MaxValue);
+        SessionLimits.Refused(Logger, _metrics, "server", reported, MaxSessionSize, Option);
+        throw new SessionTooLargeException(
+            reported,
+            MaxSessionSize,
+            Option,
+            $"The session would hold {size} bytes of JSON, over the limit of {MaxSessionSize} bytes ({Option}) by {size - MaxSessionSize}. "
+            + $"Nothing was stored and the session is unchanged. Store less in the session or raise {Option}.");
     }
 
     public void LogConflict(SessionConflictException exception) => Log.CommitConflict(Logger, exception.Message);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tessera.Cookies;
 using Tessera.Sessions;
 
 namespace Tessera.AspNetCore;
@@ -26,6 +27,10 @@ internal sealed class ServerRequestSession : RequestSession
     private SessionHandle? _pendingHandle;
     private SessionRecord? _pendingRecord;
     private SessionClientInfo? _pendingClient;
+
+    // The session's JSON size per key, built on the first write (reads never pay for it).
+    private Dictionary<string, int>? _sizes;
+    private long _size;
 
     public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
@@ -66,11 +71,39 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override bool TryGetValue(string key, out JsonNode? value) => Session.TryGetValue(key, out value);
 
-    public override void SetValue(string key, JsonNode? value) => Session.Set(key, value?.Parent is null ? value : value.DeepClone());
+    public override void SetValue(string key, JsonNode? value)
+    {
+        SessionJson.ThrowIfNotStorable(key, value); // before measuring: the writer would refuse such a value less clearly
+        var sizes = Sizes();
+        var entry = EntrySize(key, value);
+        var size = _size - sizes.GetValueOrDefault(key) + entry;
+        if (size > _engine.MaxSessionSize)
+        {
+            _engine.RefuseTooLarge(size);
+        }
 
-    public override bool Remove(string key) => Session.Remove(key);
+        Session.Set(key, value?.Parent is null ? value : value.DeepClone());
+        sizes[key] = entry;
+        _size = size;
+    }
 
-    public override void Clear() => Session.Clear();
+    public override bool Remove(string key)
+    {
+        var removed = Session.Remove(key);
+        if (removed && _sizes is not null && _sizes.Remove(key, out var entry))
+        {
+            _size -= entry;
+        }
+
+        return removed;
+    }
+
+    public override void Clear()
+    {
+        Session.Clear();
+        _sizes = null;
+    }
+
 
     public override JsonObject? SignedInPrincipal => Session.UserExtras;
 
@@ -99,6 +132,7 @@ internal sealed class ServerRequestSession : RequestSession
     {
         await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
+        _sizes = null;
     }
 
     public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
@@ -165,6 +199,7 @@ internal sealed class ServerRequestSession : RequestSession
         await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
+        _sizes = null;
         return count;
     }
 
@@ -198,6 +233,52 @@ internal sealed class ServerRequestSession : RequestSession
         TesseraClaims.IsPersistent(Session.UserExtras)
             ? Session.CreatedAt + (Session.Lifetime ?? _manager.Options.AbsoluteLifetime) - Session.LastAccessedAt
             : null;
+
+    /// <summary>The per-key sizes and <see cref="_size"/>, computed from the session's current data when first needed.</summary>
+    private Dictionary<string, int> Sizes()
+    {
+        if (_sizes is null)
+        {
+            _sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+            _size = 2; // {}
+            foreach (var key in Session.Keys)
+            {
+                Session.TryGetValue(key, out var value);
+                var entry = EntrySize(key, value);
+                _sizes[key] = entry;
+                _size += entry;
+            }
+        }
+
+        return _sizes;
+    }
+
+    /// <summary>The bytes <c>"key":value,</c> takes in the session's compact UTF-8 JSON.</summary>
+    private static int EntrySize(string key, JsonNode? value)
+    {
+        var json = JsonScratch.Rent(out var writer);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(key);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            return json.WrittenCount - 1; // the braces, less the comma that separates entries
+        }
+        finally
+        {
+            JsonScratch.Return(json);
+        }
+    }
 
     public override async ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {

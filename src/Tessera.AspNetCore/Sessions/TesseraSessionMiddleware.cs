@@ -9,7 +9,7 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// Loads the request's session before the endpoint (reading the store only when a session cookie is present) and
 /// saves it after (before the response starts), writing a cookie only when the session was created, changed or is due
-/// for renewal. A store failure answers 503 and signs no one in.
+/// for renewal. A store failure answers 503 and signs no one in; a session over its size limit answers 413 and saves nothing.
 /// </summary>
 internal sealed class TesseraSessionMiddleware
 {
@@ -71,6 +71,13 @@ internal sealed class TesseraSessionMiddleware
         {
             await _next(context).ConfigureAwait(false);
         }
+        catch (SessionTooLargeException ex) when (!context.Response.HasStarted)
+        {
+            // Refused at the setter (already logged and counted there): nothing of this request is saved.
+            feature.Discard();
+            await TooLargeAsync(context, ex).ConfigureAwait(false);
+            return;
+        }
         catch (Exception ex) when (ex is not SessionStoreException)
         {
             if (!_options.SetOnException)
@@ -125,6 +132,27 @@ internal sealed class TesseraSessionMiddleware
         {
             Log.ChangedAfterResponseStarted(_logger);
         }
+    }
+
+    private static async Task TooLargeAsync(HttpContext context, SessionTooLargeException exception)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        context.Response.Headers.CacheControl = "no-store";
+        const string Title = "The session is too large.";
+        var detail = $"This change would make the session {exception.Size} bytes, over its limit of {exception.Limit} bytes. Nothing was saved; the session is as it was.";
+        if (context.RequestServices?.GetService(typeof(IProblemDetailsService)) is IProblemDetailsService problems
+            && await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = Title, Detail = detail },
+            }).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(Title + " " + detail, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task FailAsync(HttpContext context, TesseraSessionFeature feature, SessionStoreException exception)

@@ -43,6 +43,22 @@ internal sealed class CookieChunker
     public int MaxChunks { get; }
 
     /// <summary>
+    /// The longest cookie value that fits, with <paramref name="template"/>'s name and attributes, in one cookie or (with
+    /// chunking) in at most <see cref="MaxChunks"/> chunks: what <see cref="BuildSetCookieHeaders"/> writes without throwing.
+    /// </summary>
+    public int Capacity(SetCookieHeader template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        if (!EnableChunking)
+        {
+            return BrowserLimit - template.Name.Length - 1;
+        }
+
+        var single = ChunkSize - template.With(template.Name, string.Empty, template.MaxAge).ToString().Length;
+        return Math.Max(single, MaxChunks * (single - 3));
+    }
+
+    /// <summary>
     /// The request's cookie value for <paramref name="name"/>, reassembled from its chunks when it is chunked. Null
     /// when absent, or when a chunk is missing or the marker is malformed (a verdict: the session is not readable).
     /// </summary>

@@ -139,6 +139,10 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         return CookieMetrics.Record(_metrics, _logger, ReadCore(cookieName, value, now));
     }
 
+    /// <summary>Logs and counts, as <see cref="CookieRejection.Malformed"/>, a cookie refused before it reached this format (incomplete chunks).</summary>
+    internal CookieReadResult RejectMalformed() =>
+        CookieMetrics.Record(_metrics, _logger, CookieReadResult.Rejected(FormatName, CookieRejection.Malformed));
+
     private CookieReadResult ReadCore(string cookieName, string? value, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(value))
@@ -343,6 +347,24 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     {
         header.CopyTo(aad);
         Encoding.UTF8.GetBytes(cookieName, aad[header.Length..]);
+    }
+
+    /// <summary>
+    /// The length of the value <see cref="Write"/> would return for <paramref name="payload"/>, without sealing it: size
+    /// limits are checked when a value is set, before anything is written.
+    /// </summary>
+    internal static int SealedLength(CookieSessionPayload payload)
+    {
+        var json = JsonScratch.Rent(out var writer);
+        try
+        {
+            WritePayload(writer, payload);
+            return Base64Url.GetEncodedLength(HeaderSize + json.WrittenCount + TagSize);
+        }
+        finally
+        {
+            JsonScratch.Return(json);
+        }
     }
 
     /// <summary>The payload JSON as a new array (tests and benchmarks; <see cref="Write"/> serializes into a reused buffer).</summary>

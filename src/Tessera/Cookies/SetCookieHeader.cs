@@ -16,12 +16,9 @@ internal sealed class SetCookieHeader
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
-        foreach (var c in name)
+        if (!IsValidName(name))
         {
-            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"'{name}' is not a valid cookie name (RFC 6265 token).", nameof(name));
-            }
+            throw new ArgumentException($"'{name}' is not a valid cookie name (RFC 6265 token).", nameof(name));
         }
 
         foreach (var c in value)
@@ -55,8 +52,8 @@ internal sealed class SetCookieHeader
     public TimeSpan? MaxAge { get; init; }
 
     /// <summary>The time Expires is computed from when <see cref="MaxAge"/> is set.</summary>
-    /// <value>The default is the Unix epoch; callers set it from their TimeProvider.</value>
-    public DateTimeOffset IssuedAt { get; init; } = DateTimeOffset.UnixEpoch;
+    /// <value>The default is null: Max-Age alone (every current browser honours it); callers that want Expires too set it from their TimeProvider.</value>
+    public DateTimeOffset? IssuedAt { get; init; }
 
     /// <summary>The Secure attribute.</summary>
     /// <value>The default is true.</value>
@@ -87,7 +84,7 @@ internal sealed class SetCookieHeader
             Path = Path,
             Domain = Domain,
             MaxAge = maxAge,
-            IssuedAt = maxAge == TimeSpan.Zero ? DateTimeOffset.UnixEpoch : IssuedAt,
+            IssuedAt = maxAge == TimeSpan.Zero ? null : IssuedAt,
             Secure = Secure,
             HttpOnly = HttpOnly,
             SameSite = SameSite,
@@ -98,12 +95,33 @@ internal sealed class SetCookieHeader
     {
         var sb = new StringBuilder(Name.Length + Value.Length + 96);
         sb.Append(Name).Append('=').Append(Value);
+        AppendAttributes(sb);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The attribute part of <see cref="ToString"/> (<c>; Path=/; Secure…</c>), for callers that build it once and append it
+    /// to many <c>name=value</c> pairs: the same text, so there is still one writer.
+    /// </summary>
+    public string Attributes()
+    {
+        var sb = new StringBuilder(96);
+        AppendAttributes(sb);
+        return sb.ToString();
+    }
+
+    private void AppendAttributes(StringBuilder sb)
+    {
         if (MaxAge is { } maxAge)
         {
             var seconds = Math.Max(0, (long)maxAge.TotalSeconds);
             sb.Append("; Max-Age=").Append(seconds.ToString(CultureInfo.InvariantCulture));
-            var expires = seconds == 0 ? DateTimeOffset.UnixEpoch : IssuedAt.AddSeconds(seconds);
-            sb.Append("; Expires=").Append(expires.UtcDateTime.ToString("r", CultureInfo.InvariantCulture));
+            // A deletion always carries the epoch, so browsers that predate Max-Age drop the cookie too.
+            DateTimeOffset? expires = seconds == 0 ? DateTimeOffset.UnixEpoch : IssuedAt?.AddSeconds(seconds);
+            if (expires is { } at)
+            {
+                sb.Append("; Expires=").Append(at.UtcDateTime.ToString("r", CultureInfo.InvariantCulture));
+            }
         }
 
         if (Domain is not null)
@@ -130,9 +148,11 @@ internal sealed class SetCookieHeader
         {
             sb.Append("; SameSite=").Append(SameSite.ToString());
         }
-
-        return sb.ToString();
     }
+
+    /// <summary>Whether <paramref name="name"/> is a non-empty RFC 6265 token, as a cookie name must be.</summary>
+    public static bool IsValidName(string name) =>
+        name.Length > 0 && !name.Any(c => c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal));
 
     private static bool IsCookieOctet(char c) => c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
 }

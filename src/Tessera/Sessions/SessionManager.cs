@@ -117,6 +117,28 @@ public sealed class SessionManager
     }
 
     /// <summary>
+    /// The I/O half of <see cref="LoadAsync"/>: reads the record stored under <paramref name="handle"/>'s key, traced as
+    /// a <c>tessera.session.load</c> span; <see cref="Open"/> does the rest (and counts the verdict) when the session
+    /// is first used.
+    /// </summary>
+    /// <param name="handle">The handle parsed from the cookie.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="SessionStoreException">The store could not be read.</exception>
+    public async ValueTask<SessionRecord?> ReadAsync(SessionHandle handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.load");
+        try
+        {
+            return await _store.LoadAsync(handle.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (TesseraMeter.Failed(activity, exception))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The CPU half of <see cref="LoadAsync"/>, for a record already read from the store under
     /// <paramref name="handle"/>'s key: derives the data key, decrypts, parses and checks expiry and client IP. Never
     /// does I/O, so a caller may read the record before a request and open it only when the session is first used.

@@ -118,7 +118,7 @@ public sealed class AuthTktHandlerTests
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
         using var signOut = await jar.PostAsync(app.Client, "/signout");
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(signOut, "auth_tkt"));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(signOut, "auth_tkt"));
         using var me = await jar.GetAsync(app.Client, "/me");
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
     }
@@ -183,7 +183,7 @@ public sealed class AuthTktHandlerTests
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
         using var remove = await jar.SendAsync(app.Client, new HttpMethod(method), "/_authtkt/remove");
         Assert.Equal(HttpStatusCode.NoContent, remove.StatusCode);
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(remove, "auth_tkt"));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(remove, "auth_tkt"));
         Assert.Null(jar["auth_tkt"]);
     }
 }

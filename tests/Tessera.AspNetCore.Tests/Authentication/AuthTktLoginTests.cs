@@ -28,7 +28,7 @@ public sealed class AuthTktLoginTests
 
         Assert.Equal(HttpStatusCode.Redirect, sso.StatusCode);
         Assert.Equal(next, sso.Headers.Location!.OriginalString);
-        Assert.Contains("; domain=example.test", CookieJar.SetCookie(sso, "auth_tkt"), StringComparison.Ordinal);
+        Assert.Contains("; Domain=example.test", CookieJar.SetCookie(sso, "auth_tkt"), StringComparison.OrdinalIgnoreCase);
         using var ticket = await TicketOnly(jar).GetAsync(app.Client, "/ticket");
         Assert.Equal(HttpStatusCode.OK, ticket.StatusCode);
         Assert.Equal("alice", await ticket.Content.ReadAsStringAsync());

@@ -116,7 +116,7 @@ public static class TesseraSchemeApp
 
                 endpoints?.Invoke(app);
             },
-            TestApp.Settings(("Tessera:Mode", mode), ("Tessera:Secure", "false")));
+            TestApp.Settings(("Tessera:Mode", mode), ("Tessera:Cookie:SecurePolicy", "None")));
 
     private static string Describe(ClaimsPrincipal user) => new JsonObject
     {

@@ -347,7 +347,7 @@ public sealed class TesseraSchemeTests
     }
 
     private static long MaxAge(string setCookie) =>
-        long.Parse(setCookie.Split("; ").Single(a => a.StartsWith("max-age=", StringComparison.Ordinal))["max-age=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        long.Parse(setCookie.Split("; ").Single(a => a.StartsWith("Max-Age=", StringComparison.OrdinalIgnoreCase))["Max-Age=".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
     internal static Task<HttpResponseMessage> SendPageAsync(TestApp app, CookieJar jar, string path) =>
         SendAsync(app, jar, path, "text/html,application/xhtml+xml,*/*;q=0.8");

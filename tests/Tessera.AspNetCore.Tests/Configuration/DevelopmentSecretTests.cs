@@ -37,7 +37,7 @@ public sealed class DevelopmentSecretTests : IDisposable
         builder.Services.AddTessera(o =>
         {
             o.Store.Provider = "Memory";
-            o.Secure = false;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.None;
         });
         var app = builder.Build();
         pipeline?.Invoke(app);

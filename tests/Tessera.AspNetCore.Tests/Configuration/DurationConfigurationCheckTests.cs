@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tessera.AspNetCore.Tests.Support;
+using Tessera.Legacy;
 
 namespace Tessera.AspNetCore.Tests.Configuration;
 
@@ -22,11 +23,30 @@ public sealed class DurationConfigurationCheckTests
     public async Task Start_SeveralBareNumbersIncludingNestedSection_EachRefused()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionApp.StartAsync(TestApp.Settings(
-            ("Tessera:AbsoluteLifetime", "12"), ("Tessera:MaxAge", "30"), ("Tessera:Sweeper:Interval", "300"))));
+            ("Tessera:AbsoluteLifetime", "12"), ("Tessera:Cookie:MaxAge", "30"), ("Tessera:Sweeper:Interval", "300"))));
 
         Assert.Equal(
-            ["Tessera:AbsoluteLifetime = '12' binds as 12.00:00:00 (12 days)", "Tessera:MaxAge = '30' binds as 30.00:00:00 (30 days)", "Tessera:Sweeper:Interval = '300' binds as 300.00:00:00 (300 days)"],
+            ["Tessera:AbsoluteLifetime = '12' binds as 12.00:00:00 (12 days)", "Tessera:Cookie:MaxAge = '30' binds as 30.00:00:00 (30 days)", "Tessera:Sweeper:Interval = '300' binds as 300.00:00:00 (300 days)"],
             e.Failures.Select(f => f[..f.IndexOf(';', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_LegacyTimeoutBareNumber_RefusedTheSameWay()
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionApp.StartAsync(
+            TestApp.Settings(
+                ("Tessera:Legacy:PyramidCookieName", "session"),
+                ("Tessera:Legacy:PyramidSecret", new string('a', 64)),
+                ("Tessera:Legacy:PyramidTimeout", "1200"),
+                ("Tessera:Legacy:BeakerCookieName", "beaker.session.id"),
+                ("Tessera:Legacy:BeakerValidateKey", "validate-key"),
+                ("Tessera:Legacy:BeakerTimeout", "00:20:00")),
+            tessera: t => t.AddLegacyCookies()));
+
+        Assert.Equal(
+            "Tessera:Legacy:PyramidTimeout = '1200' binds as 1200.00:00:00 (1200 days); a bare number is refused. Write a TimeSpan as hh:mm:ss or d.hh:mm:ss, "
+            + "e.g. '20:00:00' for 1200 minutes, '00:20:00' for 1200 seconds, or '1200.00:00:00' if 1200 days is meant.",
+            Assert.Single(e.Failures));
     }
 
     [Fact]

@@ -17,12 +17,16 @@ public sealed class TesseraOptionsValidatorTests
         { "Tessera:Secrets:0", new string('0', 64), "Tessera:Secrets:0 repeats one byte value" },
         { "Tessera:Secrets:0", "0101020203030404050506060707080801010202030304040505060607070808", "Tessera:Secrets:0 has only 8 distinct byte values" },
         { "Tessera:Secrets:0", "correcthorsebatterystaplecorrecthorsebatterystaple", "Tessera:Secrets:0 is text (letters only) read as base64" },
-        { "Tessera:CookieName", "bad name;", "Tessera:CookieName" },
-        { "Tessera:CookiePath", "app", "Tessera:CookiePath must start with '/'" },
+        { "Tessera:Cookie:Name", "bad name;", "Tessera:Cookie:Name must be a non-empty cookie name" },
+        { "Tessera:Cookie:Path", "app", "Tessera:Cookie:Path must start with '/'" },
         { "Tessera:IdleTimeout", "00:00:00", "Tessera:IdleTimeout must be positive" },
         { "Tessera:AbsoluteLifetime", "00:05:00", "Tessera:AbsoluteLifetime must be at least Tessera:IdleTimeout" },
         { "Tessera:ReissueTime", "01:00:00", "Tessera:ReissueTime must be zero or more and shorter than Tessera:IdleTimeout" },
-        { "Tessera:MaxAge", "-00:00:01", "Tessera:MaxAge must be positive" },
+        { "Tessera:Cookie:MaxAge", "-00:00:01", "Tessera:Cookie:MaxAge must be positive" },
+        { "Tessera:Cookie:Expiration", "01:00:00", "Tessera:Cookie:Expiration is not used: set Tessera:Cookie:MaxAge instead" },
+        { "Tessera:MaxCookieChunks", "0", "Tessera:MaxCookieChunks must be 1 to 16" },
+        { "Tessera:MaxCookieChunks", "17", "Tessera:MaxCookieChunks must be 1 to 16" },
+        { "Tessera:MaxSessionSize", "100", "Tessera:MaxSessionSize must be at least 1024 bytes" },
         { "Tessera:MaxMergeAttempts", "0", "Tessera:MaxMergeAttempts must be at least 1" },
     };
 
@@ -47,9 +51,9 @@ public sealed class TesseraOptionsValidatorTests
     [Fact]
     public void Validate_SameSiteNoneWithoutSecure_Fails()
     {
-        var options = Bind(TestApp.Settings(("Tessera:SameSite", "None"), ("Tessera:Secure", "false")));
+        var options = Bind(TestApp.Settings(("Tessera:Cookie:SameSite", "None"), ("Tessera:Cookie:SecurePolicy", "SameAsRequest")));
         var result = new TesseraOptionsValidator().Validate(null, options);
-        Assert.Contains(result.Failures!, f => f.Contains("Tessera:SameSite is None while Tessera:Secure is false", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("Tessera:Cookie:SameSite is None while Tessera:Cookie:SecurePolicy is not Always", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -57,21 +61,21 @@ public sealed class TesseraOptionsValidatorTests
     {
         var options = Bind(TestApp.Settings(
             ("Tessera:Secrets:1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), ("Tessera:Mode", "Cookie"), ("Tessera:Store:Provider", "File"),
-            ("Tessera:Store:ConnectionString", "/tmp/x"), ("Tessera:CookieName", "sid"), ("Tessera:HttpOnly", "false"),
-            ("Tessera:SameSite", "Strict"), ("Tessera:IdleTimeout", "00:30:00"), ("Tessera:AbsoluteLifetime", "1.00:00:00"),
-            ("Tessera:ReissueTime", "00:02:00"), ("Tessera:MaxAge", "02:00:00"), ("Tessera:SetOnException", "false"),
+            ("Tessera:Store:ConnectionString", "/tmp/x"), ("Tessera:Cookie:Name", "sid"), ("Tessera:Cookie:HttpOnly", "false"),
+            ("Tessera:Cookie:SameSite", "Strict"), ("Tessera:IdleTimeout", "00:30:00"), ("Tessera:AbsoluteLifetime", "1.00:00:00"),
+            ("Tessera:ReissueTime", "00:02:00"), ("Tessera:Cookie:MaxAge", "02:00:00"), ("Tessera:SetOnException", "false"),
             ("Tessera:BindToClientIp", "true"), ("Tessera:MaxMergeAttempts", "12")));
         Assert.Equal(2, options.Secrets.Count);
         Assert.Equal(TesseraMode.Cookie, options.Mode);
         Assert.Equal("File", options.Store.Provider);
         Assert.Equal("/tmp/x", options.Store.ConnectionString);
-        Assert.Equal("sid", options.CookieName);
-        Assert.False(options.HttpOnly);
-        Assert.Equal(SameSiteMode.Strict, options.SameSite);
+        Assert.Equal("sid", options.Cookie.Name);
+        Assert.False(options.Cookie.HttpOnly);
+        Assert.Equal(SameSiteMode.Strict, options.Cookie.SameSite);
         Assert.Equal(TimeSpan.FromMinutes(30), options.IdleTimeout);
         Assert.Equal(TimeSpan.FromDays(1), options.AbsoluteLifetime);
         Assert.Equal(TimeSpan.FromMinutes(2), options.ReissueTime);
-        Assert.Equal(TimeSpan.FromHours(2), options.MaxAge);
+        Assert.Equal(TimeSpan.FromHours(2), options.Cookie.MaxAge);
         Assert.False(options.SetOnException);
         Assert.True(options.BindToClientIp);
         Assert.Equal(12, options.MaxMergeAttempts);
@@ -107,7 +111,7 @@ public sealed class TesseraOptionsValidatorTests
     public async Task Session_SecretLongerThan32Bytes_WorksInEveryMode(string mode, int length)
     {
         var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(length));
-        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Secrets:0", secret), ("Tessera:Mode", mode), ("Tessera:Secure", "false")));
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Secrets:0", secret), ("Tessera:Mode", mode), ("Tessera:Cookie:SecurePolicy", "None")));
 
         var set = await app.Client.PostAsync(new Uri("/set/color/blue", UriKind.Relative), null);
         Assert.Equal(System.Net.HttpStatusCode.OK, set.StatusCode);

@@ -137,7 +137,7 @@ public sealed class MetricsTests
         Assert.Contains(measurements.Published, i => i.Name == "tessera.store.operation.duration" && i.Unit == "s");
     }
 
-    private static string CookieName(TestApp app) => app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.CookieName;
+    private static string CookieName(TestApp app) => SessionCookie.NameOf(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.Cookie);
 
     // "... rejected by the tessera format: Malformed" → "malformed"
     private static string EnumTagOf(string message) =>

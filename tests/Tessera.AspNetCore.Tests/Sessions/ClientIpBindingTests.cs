@@ -16,7 +16,7 @@ public sealed class ClientIpBindingTests
     [InlineData("false", "blue")]
     public async Task SessionCookie_FromAnotherClientIp_OpensOnlyWhenNotBound(string bind, string expected)
     {
-        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:BindToClientIp", bind), ("Tessera:Secure", "false")));
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:BindToClientIp", bind), ("Tessera:Cookie:SecurePolicy", "None")));
         var jar = new CookieJar();
         using var set = await jar.PostAsync(app.Client, "/set/color/blue");
         using var sameAddress = await jar.GetAsync(app.Client, "/get/color");

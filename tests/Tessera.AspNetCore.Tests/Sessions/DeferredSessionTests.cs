@@ -42,7 +42,7 @@ public sealed class DeferredSessionTests
         // The same damage is seen as soon as the session is used: the record did not open, so the cookie is cleared.
         using var used = await jar.GetAsync(app.Client, "/get/a");
         Assert.Equal("(none)", await used.Content.ReadAsStringAsync());
-        Assert.StartsWith("tessera=;", CookieJar.SetCookie(used, "tessera") ?? "(no Set-Cookie)", StringComparison.Ordinal);
+        Assert.StartsWith(TesseraOptions.DefaultHostCookieName + "=;", CookieJar.SetCookie(used, TesseraOptions.DefaultHostCookieName) ?? "(no Set-Cookie)", StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class HostileCookiePropertyTests
     public async Task SessionCookie_ArbitraryValue_AnsweredNormally(string mode)
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
-        Prop.ForAll(HostileValues(), value => Status(app, "tessera", value, "/whoami") == HttpStatusCode.OK)
+        Prop.ForAll(HostileValues(), value => Status(app, TesseraOptions.DefaultHostCookieName, value, "/whoami") == HttpStatusCode.OK)
             .Check(Config.QuickThrowOnFailure.WithMaxTest(150));
     }
 

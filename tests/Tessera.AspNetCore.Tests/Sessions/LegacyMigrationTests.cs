@@ -35,8 +35,8 @@ public sealed class LegacyMigrationTests
         using var first = await jar.GetAsync(app.Client, "/get/user");
 
         Assert.Equal("alice", await first.Content.ReadAsStringAsync());
-        Assert.NotNull(CookieJar.SetCookie(first, "tessera"));
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(first, "beaker.session.id"));
+        Assert.NotNull(CookieJar.SetCookie(first, TesseraOptions.DefaultHostCookieName));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(first, "beaker.session.id"));
         Assert.Null(jar["beaker.session.id"]);
 
         using var cart = await jar.GetAsync(app.Client, "/json/cart");
@@ -58,7 +58,7 @@ public sealed class LegacyMigrationTests
         jar.Set("beaker.session.id", beaker["cookie_value"]!.GetValue<string>());
         using var response = await jar.GetAsync(app.Client, "/get/user");
         Assert.Equal("(none)", await response.Content.ReadAsStringAsync());
-        Assert.Null(CookieJar.SetCookie(response, "tessera"));
+        Assert.Null(CookieJar.SetCookie(response, TesseraOptions.DefaultHostCookieName));
     }
 
     [Theory]
@@ -81,8 +81,8 @@ public sealed class LegacyMigrationTests
         jar.Set("session", value);
         using var first = await jar.GetAsync(app.Client, "/get/user");
         Assert.Equal("bob", await first.Content.ReadAsStringAsync());
-        Assert.NotNull(CookieJar.SetCookie(first, "tessera"));
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(first, "session"));
+        Assert.NotNull(CookieJar.SetCookie(first, TesseraOptions.DefaultHostCookieName));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(first, "session"));
         using var n = await jar.GetAsync(app.Client, "/json/n");
         Assert.Equal("7", await n.Content.ReadAsStringAsync());
     }
@@ -102,14 +102,14 @@ public sealed class LegacyMigrationTests
     public async Task LegacyCookieNamedLikeTesseraCookie_StopsStart()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SessionApp.StartAsync(
-            TestApp.Settings(("Tessera:CookieName", "session")),
+            TestApp.Settings(("Tessera:Cookie:Name", "session")),
             tessera: t => t.AddLegacyCookies(o =>
             {
                 o.PyramidCookieName = "session";
                 o.PyramidSecret = new string('a', 64);
             })));
 
-        Assert.Contains("The legacy pyramid-nacl cookie name 'session' (Tessera:Legacy) must differ from Tessera:CookieName", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The legacy pyramid-nacl cookie name 'session' (Tessera:Legacy) must differ from the session cookie's name 'session' (Tessera:Cookie:Name)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

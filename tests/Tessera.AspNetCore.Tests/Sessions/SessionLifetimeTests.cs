@@ -31,14 +31,14 @@ public sealed class SessionLifetimeTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", "Cookie")), s => s.AddSingleton<TimeProvider>(time));
         var jar = new CookieJar();
         using var set = await jar.PostAsync(app.Client, "/set/a/1");
-        var first = jar["tessera"];
+        var first = jar[TesseraOptions.DefaultHostCookieName];
         time.Advance(TimeSpan.FromSeconds(30));
         using var early = await jar.GetAsync(app.Client, "/get/a");
-        Assert.Null(CookieJar.SetCookie(early, "tessera"));
+        Assert.Null(CookieJar.SetCookie(early, TesseraOptions.DefaultHostCookieName));
         time.Advance(TimeSpan.FromMinutes(2));
         using var due = await jar.GetAsync(app.Client, "/get/a");
-        Assert.NotNull(CookieJar.SetCookie(due, "tessera"));
-        Assert.NotEqual(first, jar["tessera"]);
+        Assert.NotNull(CookieJar.SetCookie(due, TesseraOptions.DefaultHostCookieName));
+        Assert.NotEqual(first, jar[TesseraOptions.DefaultHostCookieName]);
 
         // Reading keeps the session alive past the first cookie's idle limit.
         time.Advance(TimeSpan.FromMinutes(19));
@@ -80,13 +80,13 @@ public sealed class SessionLifetimeTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings());
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
-        var old = jar["tessera"]!;
+        var old = jar[TesseraOptions.DefaultHostCookieName]!;
         using var rotate = await jar.PostAsync(app.Client, "/rotate");
-        Assert.NotEqual(old, jar["tessera"]);
+        Assert.NotEqual(old, jar[TesseraOptions.DefaultHostCookieName]);
         using var who = await jar.GetAsync(app.Client, "/whoami");
         Assert.Equal("alice", await who.Content.ReadAsStringAsync());
         var stale = new CookieJar();
-        stale.Set("tessera", old);
+        stale.Set(TesseraOptions.DefaultHostCookieName, old);
         using var staleWho = await stale.GetAsync(app.Client, "/whoami");
         Assert.Equal("(anonymous)", await staleWho.Content.ReadAsStringAsync());
     }

@@ -26,7 +26,7 @@ public sealed class SessionMiddlewareTests
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
         using var response = await app.Client.PostAsync("/set/color/blue", null);
-        var header = CookieJar.SetCookie(response, "tessera");
+        var header = CookieJar.SetCookie(response, TesseraOptions.DefaultHostCookieName);
         Assert.NotNull(header);
         var attributes = header!.Split("; ").Skip(1).Select(a => a.ToLowerInvariant()).ToList();
         Assert.Contains("httponly", attributes);
@@ -61,8 +61,8 @@ public sealed class SessionMiddlewareTests
     public async Task CookieAttributes_Configured_Written()
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(
-            ("Tessera:CookieName", "sid"), ("Tessera:CookiePath", "/app"), ("Tessera:CookieDomain", "example.test"),
-            ("Tessera:Secure", "false"), ("Tessera:SameSite", "Strict"), ("Tessera:MaxAge", "01:00:00")));
+            ("Tessera:Cookie:Name", "sid"), ("Tessera:Cookie:Path", "/app"), ("Tessera:Cookie:Domain", "example.test"),
+            ("Tessera:Cookie:SecurePolicy", "None"), ("Tessera:Cookie:SameSite", "Strict"), ("Tessera:Cookie:MaxAge", "01:00:00")));
         using var response = await app.Client.PostAsync("/set/a/b", null);
         var header = CookieJar.SetCookie(response, "sid")!.ToLowerInvariant();
         Assert.Contains("; path=/app", header);
@@ -82,7 +82,7 @@ public sealed class SessionMiddlewareTests
         using var set = await jar.PostAsync(app.Client, "/set/color/blue");
         using var get = await jar.GetAsync(app.Client, "/get/color");
         Assert.Equal("blue", await get.Content.ReadAsStringAsync());
-        Assert.Null(CookieJar.SetCookie(get, "tessera"));
+        Assert.Null(CookieJar.SetCookie(get, TesseraOptions.DefaultHostCookieName));
     }
 
     [Fact]
@@ -91,11 +91,11 @@ public sealed class SessionMiddlewareTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings());
         var jar = new CookieJar();
         using var first = await jar.PostAsync(app.Client, "/set/a/1");
-        var cookie = jar["tessera"];
+        var cookie = jar[TesseraOptions.DefaultHostCookieName];
         using var second = await jar.PostAsync(app.Client, "/set/a/2");
         using var get = await jar.GetAsync(app.Client, "/get/a");
         Assert.Empty(CookieJar.SetCookies(second));
-        Assert.Equal(cookie, jar["tessera"]);
+        Assert.Equal(cookie, jar[TesseraOptions.DefaultHostCookieName]);
         Assert.Equal("2", await get.Content.ReadAsStringAsync());
     }
 
@@ -129,9 +129,9 @@ public sealed class SessionMiddlewareTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
         var jar = new CookieJar();
         using var set = await jar.PostAsync(app.Client, "/set/cart/3");
-        var before = jar["tessera"]!;
+        var before = jar[TesseraOptions.DefaultHostCookieName]!;
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
-        var after = jar["tessera"]!;
+        var after = jar[TesseraOptions.DefaultHostCookieName]!;
         Assert.NotEqual(before, after);
         using var who = await jar.GetAsync(app.Client, "/whoami");
         using var cart = await jar.GetAsync(app.Client, "/get/cart");
@@ -145,10 +145,10 @@ public sealed class SessionMiddlewareTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings());
         var jar = new CookieJar();
         using var set = await jar.PostAsync(app.Client, "/set/cart/3");
-        var planted = jar["tessera"]!;
+        var planted = jar[TesseraOptions.DefaultHostCookieName]!;
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
         var attacker = new CookieJar();
-        attacker.Set("tessera", planted);
+        attacker.Set(TesseraOptions.DefaultHostCookieName, planted);
         using var who = await attacker.GetAsync(app.Client, "/whoami");
         using var cart = await attacker.GetAsync(app.Client, "/get/cart");
         Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
@@ -161,16 +161,16 @@ public sealed class SessionMiddlewareTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings());
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
-        var stolen = jar["tessera"]!;
+        var stolen = jar[TesseraOptions.DefaultHostCookieName]!;
         using var signOut = await jar.PostAsync(app.Client, "/signout");
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(signOut, "tessera"));
-        Assert.Null(jar["tessera"]);
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(signOut, TesseraOptions.DefaultHostCookieName));
+        Assert.Null(jar[TesseraOptions.DefaultHostCookieName]);
 
         var replay = new CookieJar();
-        replay.Set("tessera", stolen);
+        replay.Set(TesseraOptions.DefaultHostCookieName, stolen);
         using var who = await replay.GetAsync(app.Client, "/whoami");
         Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(who, "tessera"));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(who, TesseraOptions.DefaultHostCookieName));
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class SessionMiddlewareTests
         checks.Values["alice"] = "v2";
         using var after = await jar.GetAsync(app.Client, "/whoami");
         Assert.Equal("(anonymous)", await after.Content.ReadAsStringAsync());
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(after, "tessera"));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(after, TesseraOptions.DefaultHostCookieName));
     }
 
     [Theory]
@@ -197,11 +197,11 @@ public sealed class SessionMiddlewareTests
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
         var jar = new CookieJar();
-        jar.Set("tessera", new string('A', 10 * 1024));
+        jar.Set(TesseraOptions.DefaultHostCookieName, new string('A', 10 * 1024));
         using var who = await jar.GetAsync(app.Client, "/whoami");
         Assert.Equal(HttpStatusCode.OK, who.StatusCode);
         Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
-        Assert.Contains("expires=Thu, 01 Jan 1970", CookieJar.SetCookie(who, "tessera"));
+        Assert.Contains("Expires=Thu, 01 Jan 1970", CookieJar.SetCookie(who, TesseraOptions.DefaultHostCookieName));
     }
 
     [Theory]
@@ -213,7 +213,7 @@ public sealed class SessionMiddlewareTests
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
         var jar = new CookieJar();
-        jar.Set("tessera", value);
+        jar.Set(TesseraOptions.DefaultHostCookieName, value);
         using var set = await jar.PostAsync(app.Client, "/set/k/v");
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         using var get = await jar.GetAsync(app.Client, "/get/k");
@@ -228,11 +228,11 @@ public sealed class SessionMiddlewareTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
         var jar = new CookieJar();
         using var signIn = await jar.PostAsync(app.Client, "/signin/alice");
-        var value = jar["tessera"]!;
+        var value = jar[TesseraOptions.DefaultHostCookieName]!;
         var i = value.Length / 2;
         var tampered = value[..i] + (value[i] == 'A' ? 'B' : 'A') + value[(i + 1)..];
         var other = new CookieJar();
-        other.Set("tessera", tampered);
+        other.Set(TesseraOptions.DefaultHostCookieName, tampered);
         using var who = await other.GetAsync(app.Client, "/whoami");
         Assert.Equal(HttpStatusCode.OK, who.StatusCode);
         Assert.Equal("(anonymous)", await who.Content.ReadAsStringAsync());
@@ -243,7 +243,7 @@ public sealed class SessionMiddlewareTests
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());
         var jar = new CookieJar();
-        jar.Set("tessera", "AY86RH6lwgGZvmES43oH985EeEghr3sA075UnEiqPzRnU7gRAT8tygVXxV2D7JVqSg");
+        jar.Set(TesseraOptions.DefaultHostCookieName, "AY86RH6lwgGZvmES43oH985EeEghr3sA075UnEiqPzRnU7gRAT8tygVXxV2D7JVqSg");
         using var who = await jar.GetAsync(app.Client, "/whoami");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, who.StatusCode);
         Assert.DoesNotContain("anonymous", await who.Content.ReadAsStringAsync());
@@ -255,7 +255,7 @@ public sealed class SessionMiddlewareTests
     {
         await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore, FailingStore>());
         var jar = new CookieJar();
-        jar.Set("tessera", "AY86RH6lwgGZvmES43oH985EeEghr3sA075UnEiqPzRnU7gRAT8tygVXxV2D7JVqSg");
+        jar.Set(TesseraOptions.DefaultHostCookieName, "AY86RH6lwgGZvmES43oH985EeEghr3sA075UnEiqPzRnU7gRAT8tygVXxV2D7JVqSg");
         using var response = await jar.GetAsync(app.Client, "/skipped");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("no session", await response.Content.ReadAsStringAsync());
@@ -278,7 +278,7 @@ public sealed class SessionMiddlewareTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings(), s => s.AddSingleton<ISessionStore>(store));
         var jar = new CookieJar();
         using var first = await jar.PostAsync(app.Client, "/set/a/1");
-        var cookie = jar["tessera"];
+        var cookie = jar[TesseraOptions.DefaultHostCookieName];
         store.Conflicting = true;
         using var second = await jar.PostAsync(app.Client, "/set/a/2");
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
@@ -286,7 +286,7 @@ public sealed class SessionMiddlewareTests
         store.Conflicting = false;
         using var get = await jar.GetAsync(app.Client, "/get/a");
         Assert.Equal("1", await get.Content.ReadAsStringAsync());
-        Assert.Equal(cookie, jar["tessera"]);
+        Assert.Equal(cookie, jar[TesseraOptions.DefaultHostCookieName]);
     }
 
     [Fact]
@@ -295,6 +295,6 @@ public sealed class SessionMiddlewareTests
         await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:SetOnException", "false")));
         using var response = await app.Client.PostAsync("/throw", null);
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Null(CookieJar.SetCookie(response, "tessera"));
+        Assert.Null(CookieJar.SetCookie(response, TesseraOptions.DefaultHostCookieName));
     }
 }

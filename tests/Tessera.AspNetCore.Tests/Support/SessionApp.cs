@@ -8,7 +8,9 @@ namespace Tessera.AspNetCore.Tests.Support;
 /// <summary>An application exercising the session through <c>HttpContext.Session</c> and <see cref="ITesseraSession"/>.</summary>
 public static class SessionApp
 {
-    public static Task<TestApp> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null, Action<TesseraBuilder>? tessera = null) =>
+    public static Task<TestApp> StartAsync(
+        Dictionary<string, string?> settings, Action<IServiceCollection>? services = null, Action<TesseraBuilder>? tessera = null,
+        string url = "http://127.0.0.1:0", string? environment = null) =>
         TestApp.StartAsync(
             b =>
             {
@@ -60,6 +62,25 @@ public static class SessionApp
                     await c.GetTesseraSession().RotateAsync();
                     return "ok";
                 });
+                app.MapPost("/late/{key}/{value}", async (HttpContext c, string key, string value) =>
+                {
+                    // Changes the session after the response has started: the change cannot reach the client.
+                    await c.Response.WriteAsync("started");
+                    await c.Response.Body.FlushAsync();
+                    c.Session.SetString(key, value);
+                });
+                app.MapPost("/catch-too-large/{key}/{length:int}", (HttpContext c, string key, int length) =>
+                {
+                    try
+                    {
+                        c.Session.SetString(key, new string('x', length));
+                        return "stored";
+                    }
+                    catch (SessionTooLargeException e)
+                    {
+                        return $"{e.Size}|{e.Limit}|{e.OptionName}|{e.Message}";
+                    }
+                });
                 app.MapGet("/whoami", (HttpContext c) => c.GetTesseraSession().UserId ?? "(anonymous)");
                 app.MapPost("/throw", (HttpContext c) =>
                 {
@@ -67,5 +88,7 @@ public static class SessionApp
                     throw new InvalidOperationException("endpoint failed");
                 });
             },
-            settings);
+            settings,
+            url,
+            environment);
 }

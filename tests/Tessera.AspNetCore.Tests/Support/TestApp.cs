@@ -29,11 +29,13 @@ public sealed class TestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestApp> StartAsync(Action<WebApplicationBuilder> configureServices, Action<WebApplication> configureApp, IDictionary<string, string?>? settings = null)
+    public static async Task<TestApp> StartAsync(
+        Action<WebApplicationBuilder> configureServices, Action<WebApplication> configureApp, IDictionary<string, string?>? settings = null,
+        string url = "http://127.0.0.1:0", string? environment = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -113,7 +113,7 @@ public sealed class DemoServer : IAsyncDisposable
     /// <summary>The settings most tests use: Secure off, since the tests speak plain http to 127.0.0.1.</summary>
     public static Dictionary<string, string> InsecureHttp(params (string Key, string Value)[] extra)
     {
-        var env = new Dictionary<string, string> { ["Tessera__Secure"] = "false", ["AuthTkt__Secure"] = "false" };
+        var env = new Dictionary<string, string> { ["Tessera__Cookie__SecurePolicy"] = "None", ["AuthTkt__Secure"] = "false" };
         foreach (var (k, v) in extra)
         {
             env[k] = v;

@@ -66,6 +66,24 @@ public sealed class CookieChunkerTests
         Assert.Contains("4096", e.Message);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(10)]
+    public void Capacity_ValueOfCapacityFitsAndOneMoreThrows(int maxChunks)
+    {
+        var chunker = new CookieChunker(enableChunking: true, maxChunks: maxChunks);
+        var template = new SetCookieHeader("__Host-tessera", string.Empty) { MaxAge = TimeSpan.FromHours(1), IssuedAt = DateTimeOffset.UnixEpoch.AddYears(56) };
+        var capacity = chunker.Capacity(template);
+
+        var fits = chunker.BuildSetCookieHeaders(template.With(template.Name, new string('v', capacity), template.MaxAge), _ => null);
+        var e = Assert.Throws<CookieTooLargeException>(() => chunker.BuildSetCookieHeaders(template.With(template.Name, new string('v', capacity + 1), template.MaxAge), _ => null));
+
+        Assert.InRange(fits.Count, 1, maxChunks + 1);
+        Assert.All(fits, h => Assert.True(h.Length <= CookieChunker.DefaultChunkSize, $"{h.Length}"));
+        Assert.Equal(maxChunks, e.Limit);
+    }
+
     [Fact]
     public void BuildSetCookieHeaders_ExactlyAtLimitWithoutChunking_OneHeader()
     {

@@ -56,4 +56,28 @@ public sealed class SetCookieHeaderTests
     {
         Assert.Throws<ArgumentException>(() => new SetCookieHeader("s", value));
     }
+
+    [Fact]
+    public void ToString_MaxAgeWithoutIssuedAt_MaxAgeOnly()
+    {
+        var header = new SetCookieHeader("s", "v") { MaxAge = TimeSpan.FromSeconds(90) };
+
+        Assert.Equal("s=v; Max-Age=90; Path=/; Secure; HttpOnly; SameSite=Lax", header.ToString());
+    }
+
+    [Fact]
+    public void Delete_AnyTemplate_MaxAgeZeroAndEpochExpires()
+    {
+        var header = SetCookieHeader.Delete("s", new SetCookieHeader("s", "v") { Domain = "example.org" });
+
+        Assert.Equal("s=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Domain=example.org; Path=/; Secure; HttpOnly; SameSite=Lax", header.ToString());
+    }
+
+    [Fact]
+    public void Attributes_IsTheSuffixOfToString()
+    {
+        var header = new SetCookieHeader("s", "v") { Domain = "example.org", SameSite = CookieSameSite.None };
+
+        Assert.Equal("s=v" + header.Attributes(), header.ToString());
+    }
 }
