@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Tessera.TestSupport;
 
 namespace Tessera.Demo.Tests.Support;
@@ -12,44 +9,22 @@ namespace Tessera.Demo.Tests.Support;
 /// </summary>
 public sealed class DemoServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly SampleProcess _process;
 
-    private DemoServer(Process process, Uri address, string workingDirectory)
+    private DemoServer(SampleProcess process, HttpClient client, string workingDirectory)
     {
         _process = process;
-        Address = address;
+        Client = client;
         WorkingDirectory = workingDirectory;
-        Client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = address };
     }
 
-    public Uri Address { get; }
+    public Uri Address => Client.BaseAddress!;
 
     public string WorkingDirectory { get; }
 
     public HttpClient Client { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
-
-    public static string DemoDll
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            var dll = Path.Combine(TestPaths.RepoRoot, "samples", "Tessera.Demo", "bin", configuration, "net10.0", "Tessera.Demo.dll");
-            Assert.True(File.Exists(dll), $"The demo is not built: {dll} is missing (dotnet build samples/Tessera.Demo -c {configuration}).");
-            return dll;
-        }
-    }
+    public string Output => _process.Output;
 
     /// <summary>
     /// Starts the demo; <paramref name="environment"/> adds configuration such as <c>Demo__Users__carol</c>;
@@ -59,55 +34,36 @@ public sealed class DemoServer : IAsyncDisposable
     public static async Task<DemoServer> StartAsync(IDictionary<string, string>? environment = null, string? workingDirectory = null, string host = "127.0.0.1", Uri? alsoListenOn = null)
     {
         workingDirectory ??= Directory.CreateTempSubdirectory("tessera-demo-").FullName;
-        var port = LoopbackPort.Free();
-        var address = new Uri($"http://{host}:{port}");
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(DemoDll);
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add(address.ToString().TrimEnd('/') + (alsoListenOn is null ? "" : ";" + alsoListenOn.ToString().TrimEnd('/')));
+        var address = new Uri($"http://{host}:{LoopbackPort.Free()}");
+        var urls = address.ToString().TrimEnd('/') + (alsoListenOn is null ? "" : ";" + alsoListenOn.ToString().TrimEnd('/'));
         // Without a configured secret the demo runs as in 'dotnet run' (Development: Tessera's development secret), kept
         // under the working directory instead of the user's local app data.
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = environment?.ContainsKey("Tessera__Secrets__0") == true ? "Production" : "Development";
-        psi.Environment["XDG_DATA_HOME"] = workingDirectory;
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = environment?.ContainsKey("Tessera__Secrets__0") == true ? "Production" : "Development",
+            ["XDG_DATA_HOME"] = workingDirectory,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            psi.Environment[key] = value;
+            env[key] = value;
         }
 
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the demo");
-        var server = new DemoServer(process, address, workingDirectory);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        for (var i = 0; i < 600; i++)
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = address };
+        try
         {
-            if (process.HasExited)
+            var process = await SampleProcess.StartAsync(SampleProcess.Dll("Tessera.Demo"), urls, workingDirectory, env, async () =>
             {
-                // Without a timeout, WaitForExit also waits until the redirected output has been read to its end.
-                process.WaitForExit();
-                throw new InvalidOperationException($"The demo exited with {process.ExitCode}: {server.Output}");
-            }
-
-            try
-            {
-                using var health = await server.Client.GetAsync("/health");
-                if (health.StatusCode == HttpStatusCode.OK)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
+                using var health = await client.GetAsync("/health");
+                return health.StatusCode == HttpStatusCode.OK;
+            });
+            return new DemoServer(process, client, workingDirectory);
         }
-
-        await server.DisposeAsync();
-        throw new TimeoutException("The demo did not answer /health within 60 s: " + server.Output);
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The settings most tests use: Secure off, since the tests speak plain http to 127.0.0.1.</summary>
@@ -125,26 +81,6 @@ public sealed class DemoServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
+        await _process.DisposeAsync();
     }
 }

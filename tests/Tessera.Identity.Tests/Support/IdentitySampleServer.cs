@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Tessera.TestSupport;
 
 namespace Tessera.Identity.Tests.Support;
@@ -12,109 +10,59 @@ namespace Tessera.Identity.Tests.Support;
 /// </summary>
 public sealed class IdentitySampleServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly SampleProcess _process;
 
-    private IdentitySampleServer(Process process, Uri address, string workingDirectory)
+    private IdentitySampleServer(SampleProcess process, HttpClient client, string workingDirectory)
     {
         _process = process;
-        Address = address;
+        Client = client;
         WorkingDirectory = workingDirectory;
-        Client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = address };
     }
 
-    public Uri Address { get; }
+    public Uri Address => Client.BaseAddress!;
 
     public string WorkingDirectory { get; }
 
     public HttpClient Client { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     /// <summary>Starts the sample; <paramref name="environment"/> adds configuration such as <c>Identity__SecurityStamp__ValidationInterval</c>.</summary>
     public static async Task<IdentitySampleServer> StartAsync(string host = "127.0.0.1", IDictionary<string, string>? environment = null)
     {
-        var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-        var dll = Path.Combine(TestPaths.RepoRoot, "samples", "Tessera.Identity", "bin", configuration, "net10.0", "Tessera.Identity.dll");
-        Assert.True(File.Exists(dll), $"The sample is not built: {dll} is missing (dotnet build samples/Tessera.Identity -c {configuration}).");
         var workingDirectory = Directory.CreateTempSubdirectory("tessera-identity-").FullName;
         var address = new Uri($"http://{host}:{LoopbackPort.Free()}");
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add(address.ToString().TrimEnd('/'));
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        psi.Environment["XDG_DATA_HOME"] = workingDirectory;
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["XDG_DATA_HOME"] = workingDirectory,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            psi.Environment[key] = value;
+            env[key] = value;
         }
 
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the Identity sample");
-        var server = new IdentitySampleServer(process, address, workingDirectory);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        for (var i = 0; i < 600; i++)
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = address };
+        try
         {
-            if (process.HasExited)
+            var process = await SampleProcess.StartAsync(SampleProcess.Dll("Tessera.Identity"), address.ToString().TrimEnd('/'), workingDirectory, env, async () =>
             {
-                process.WaitForExit();
-                throw new InvalidOperationException($"The Identity sample exited with {process.ExitCode}: {server.Output}");
-            }
-
-            try
-            {
-                using var page = await server.Client.GetAsync("/");
-                if (page.StatusCode == HttpStatusCode.OK)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
+                using var page = await client.GetAsync("/");
+                return page.StatusCode == HttpStatusCode.OK;
+            });
+            return new IdentitySampleServer(process, client, workingDirectory);
         }
-
-        await server.DisposeAsync();
-        throw new TimeoutException("The Identity sample did not answer within 60 s: " + server.Output);
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
+        await _process.DisposeAsync();
     }
 }
