@@ -91,7 +91,7 @@ for d in data.values():
     d["us_per_req"] = d["cpu_us"] / max(d["reqs"], 1)
 bare = data["bare"]
 cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(" :\t") if os.path.exists("/proc/cpuinfo") else platform.processor()
-print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {cpu}, {os.cpu_count()} cores, shared (other builds ran concurrently); "
+print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {cpu}, {os.cpu_count()} cores, {os.environ.get('BENCH_MACHINE', 'say how busy the machine was in BENCH_MACHINE')}; "
       f"wrk -t1 -c{sys.argv[3]} -d{sys.argv[2]}s on 127.0.0.1, server and wrk on the same machine; .NET SDK {sys.argv[4]}, Release, server GC")
 print()
 print("| case | requests/s | × bare | server CPU µs/request | × bare | non-2xx |")
