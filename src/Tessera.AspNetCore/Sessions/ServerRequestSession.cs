@@ -104,7 +104,6 @@ internal sealed class ServerRequestSession : RequestSession
         _sizes = null;
     }
 
-
     public override JsonObject? SignedInPrincipal => Session.UserExtras;
 
     public override async Task SignInAsync(SessionSignIn signIn, CancellationToken cancellationToken)
