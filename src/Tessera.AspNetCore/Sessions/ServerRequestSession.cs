@@ -73,7 +73,7 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override void SetValue(string key, JsonNode? value)
     {
-        SessionJson.ThrowIfNotStorable(key, value); // before measuring: the writer would refuse such a value less clearly
+        SessionJson.ThrowIfNotStorable(key, value); // once, before measuring: an unstorable value gets the clearer error
         var sizes = Sizes();
         var entry = EntrySize(key, value);
         var size = _size - sizes.GetValueOrDefault(key) + entry;
@@ -82,7 +82,7 @@ internal sealed class ServerRequestSession : RequestSession
             _engine.RefuseTooLarge(size);
         }
 
-        Session.Set(key, value?.Parent is null ? value : value.DeepClone());
+        Session.SetChecked(key, value?.Parent is null ? value : value.DeepClone());
         sizes[key] = entry;
         _size = size;
     }

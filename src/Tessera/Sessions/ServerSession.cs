@@ -173,7 +173,15 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         }
 
         SessionJson.ThrowIfNotStorable(key, value);
+        SetChecked(key, value);
+    }
 
+    /// <summary>
+    /// <see cref="Set"/> for a detached value the caller has already passed through
+    /// <see cref="SessionJson.ThrowIfNotStorable(string, JsonNode?)"/>, so a write walks the value once.
+    /// </summary>
+    internal void SetChecked(string key, JsonNode? value)
+    {
         State.Values[key] = SessionValue.FromNode(value);
         _dirtyKeys.Add(key);
         _isModified = true;
