@@ -18,6 +18,8 @@ if (sizes.Length == 0 || sizes.Any(s => s < ScaleScenario.HeavySessions) || !siz
 }
 
 var runs = new List<ScaleScenario>();
+var failures = new List<string>();
+var command = "dotnet run -c Release --project bench/Tessera.Scale -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains(';', StringComparison.Ordinal) ? "'" + a + "'" : a));
 foreach (var name in stores)
 {
     var clock = new ScaleClock();
@@ -32,18 +34,27 @@ foreach (var name in stores)
         _ => throw new ArgumentException($"Unknown store '{name}': use memory, file, sqlite, postgresql or redis."),
     };
     var scenario = new ScaleScenario(target, operations);
-    await scenario.RunAsync(sizes, Console.Error, CancellationToken.None).ConfigureAwait(false);
     runs.Add(scenario);
+    try
+    {
+        await scenario.RunAsync(sizes, Console.Error, CancellationToken.None).ConfigureAwait(false);
+    }
+    catch (Tessera.Sessions.SessionStoreException e)
+    {
+        // A store that fails at some size is a result too: report what it measured up to there and go on with the others.
+        failures.Add($"{name}: {e.Message}");
+        await Console.Error.WriteLineAsync($"{name}: failed: {e}").ConfigureAwait(false);
+    }
+
+    // Written after every store, so an hours-long run that dies later keeps what it measured.
+    if (options.TryGetValue("out", out var output))
+    {
+        await File.WriteAllTextAsync(output, ScaleReport.Render(runs, command, options.GetValueOrDefault("note"), failures)).ConfigureAwait(false);
+    }
 }
 
-var report = ScaleReport.Render(runs, "dotnet run -c Release --project bench/Tessera.Scale -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains(';', StringComparison.Ordinal) ? "'" + a + "'" : a)), options.GetValueOrDefault("note"));
-if (options.TryGetValue("out", out var output))
-{
-    await File.WriteAllTextAsync(output, report).ConfigureAwait(false);
-}
-
-Console.Write(report);
-return 0;
+Console.Write(ScaleReport.Render(runs, command, options.GetValueOrDefault("note"), failures));
+return failures.Count == 0 ? 0 : 1;
 
 static Dictionary<string, string> Arguments(string[] args)
 {

@@ -7,7 +7,7 @@ namespace Tessera.Scale;
 /// <summary>The markdown tables of a run, with when and where it ran.</summary>
 internal static class ScaleReport
 {
-    public static string Render(IReadOnlyList<ScaleScenario> runs, string command, string? note)
+    public static string Render(IReadOnlyList<ScaleScenario> runs, string command, string? note, IReadOnlyList<string> failures)
     {
         var md = new StringBuilder();
         Line(md, $"# Stores at scale ({TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC)");
@@ -41,6 +41,12 @@ internal static class ScaleReport
         foreach (var s in runs.Select(run => run.Sweep).OfType<SweepResult>())
         {
             Line(md, $"| {s.Store} | {s.Sessions:N0} | {s.Expired:N0} | {s.Swept:N0} | {F(s.SweepMicros / 1_000_000, 2)} | {F(s.BeforeP50)} / {F(s.BeforeP99)} / {F(s.BeforeMax)} | {s.DuringOps:N0} | {F(s.DuringP50)} / {F(s.DuringP99)} / {F(s.DuringMax)} | {s.LiveAfter:N0} / {s.ExpiredAfter:N0} |");
+        }
+
+        foreach (var failure in failures)
+        {
+            Line(md, "");
+            Line(md, $"**Failed:** {failure}");
         }
 
         return md.ToString();

@@ -85,8 +85,13 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
         // One statement for all of a user's tags (one per keyring secret): the user_tag index is searched once per tag.
         _listSql = $"SELECT {Columns} FROM {t} WHERE user_tag = ANY($1) AND expires_at > $2";
         _deleteByUserSql = $"DELETE FROM {t} WHERE user_tag = ANY($1) AND expires_at > $2 AND key <> $3";
+        // Each batch walks the expires_at index from where the last one ended ($2), so it never rescans the rows
+        // earlier batches deleted: a plain "expires_at <= now LIMIT n" ran as a sequential scan under a generic plan and
+        // re-read every dead row each batch (quadratic; at 10^6 records a late batch passed the command timeout).
         _sweepSql = $"""
-            DELETE FROM {t} WHERE key IN (SELECT key FROM {t} WHERE expires_at <= $1 LIMIT {options.SweepBatchSize} FOR UPDATE SKIP LOCKED)
+            WITH batch AS (SELECT key, expires_at FROM {t} WHERE expires_at <= $1 AND expires_at >= $2
+                           ORDER BY expires_at LIMIT {options.SweepBatchSize} FOR UPDATE SKIP LOCKED)
+            DELETE FROM {t} s USING batch WHERE s.key = batch.key RETURNING batch.expires_at
             """;
         _statisticsSql = $"SELECT count(*) FILTER (WHERE expires_at > $1), count(*) FILTER (WHERE expires_at <= $1) FROM {t}";
         _readKeyCheckSql = $"SELECT value FROM {options.Schema}.settings WHERE name = 'key_check'";
@@ -235,11 +240,27 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
         WriteAsync("sweep", async (connection, ct) =>
         {
             // Small batches, each its own statement: a sweep never holds many row locks or a long transaction.
+            var now = _time.GetUtcNow().UtcTicks;
             var total = 0;
+            var from = long.MinValue;
             int deleted;
             do
             {
-                deleted = await ExecuteAsync(connection, _sweepSql, ct, Now()).ConfigureAwait(false);
+                deleted = 0;
+                var command = Command(connection, _sweepSql, Ticks(now), Ticks(from));
+                await using (command.ConfigureAwait(false))
+                {
+                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            from = Math.Max(from, reader.GetInt64(0));
+                            deleted++;
+                        }
+                    }
+                }
+
                 total += deleted;
             }
             while (deleted == _options.SweepBatchSize);
@@ -461,7 +482,9 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IUserSessionIndex, I
         }
     }
 
-    private NpgsqlParameter Now() => new() { Value = _time.GetUtcNow().UtcTicks, NpgsqlDbType = NpgsqlDbType.Bigint };
+    private NpgsqlParameter Now() => Ticks(_time.GetUtcNow().UtcTicks);
+
+    private static NpgsqlParameter Ticks(long ticks) => new() { Value = ticks, NpgsqlDbType = NpgsqlDbType.Bigint };
 
     private static NpgsqlParameter Key(SessionKey key) => new() { Value = key.Bytes.ToArray(), NpgsqlDbType = NpgsqlDbType.Bytea };
 

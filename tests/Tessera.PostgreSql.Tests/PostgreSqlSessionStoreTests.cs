@@ -159,6 +159,26 @@ public sealed class PostgreSqlSessionStoreTests
     }
 
     [Fact]
+    public async Task SweepAsync_ExpiriesInterleavedAndTiedAcrossBatches_DeletesEveryExpiredRecordOnly()
+    {
+        // Each batch resumes the expires_at index where the last ended: ties on a batch boundary and expiries saved
+        // out of order must still all go, and nothing live.
+        var connection = await SharedServers.PostgresAsync();
+        await using var store = new PostgreSqlSessionStore(
+            new PostgreSqlSessionStoreOptions { ConnectionString = connection, Schema = SharedServers.UniqueName("sweep"), SweepBatchSize = 3 }, _clock);
+        for (var i = 0; i < 46; i++)
+        {
+            var expires = i % 8 == 0 ? Start.AddHours(2) : Start.AddMinutes(1 + (i * 7 % 5));
+            await store.SaveAsync(Record(Key(), 1, expires), 0, default);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(40, await store.SweepAsync(default));
+        Assert.Equal(new SessionStoreStatistics(6, 0), await store.GetStatisticsAsync(default));
+    }
+
+    [Fact]
     public async Task LoadAsync_NothingListening_ThrowsSessionStoreExceptionNotNull()
     {
         var port = LoopbackPort.Free();
