@@ -10,7 +10,7 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// A request's cookie-mode session: the whole session sealed into the cookie. The sign-in state lives under reserved
 /// keys (<c>$tessera.user</c>, <c>$tessera.check</c>, <c>$tessera.principal</c>) that the value API hides. A cookie cannot be revoked from the
-/// server, so the session list and revocation are not available in this mode.
+/// server and its lifetime is the configured one, so it offers neither <see cref="ITesseraUserSessions"/> nor <see cref="ITesseraSessionLifetime"/>.
 /// </summary>
 internal sealed class CookieRequestSession : RequestSession
 {
@@ -139,18 +139,6 @@ internal sealed class CookieRequestSession : RequestSession
         return Task.CompletedTask;
     }
 
-    public override void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime) =>
-        throw new NotSupportedException("Per-session lifetimes need server mode (Tessera:Mode = Server): a sealed cookie's lifetime is the configured one.");
-
-    public override Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default) =>
-        throw NotInCookieMode();
-
-    public override Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default) => throw NotInCookieMode();
-
-    public override Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default) => throw NotInCookieMode();
-
-    public override Task<int> RevokeAllAsync(CancellationToken cancellationToken = default) => throw NotInCookieMode();
-
     public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
     {
         if (UserId is not { } user)
@@ -222,9 +210,6 @@ internal sealed class CookieRequestSession : RequestSession
     }
 
     private static string HashCheck(string checkValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
-
-    private static NotSupportedException NotInCookieMode() =>
-        new("Session lists and revocation need server mode (Tessera:Mode = Server): a sealed cookie cannot be revoked from the server.");
 
     private static void ThrowIfReserved(string key)
     {

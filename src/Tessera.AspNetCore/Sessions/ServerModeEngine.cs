@@ -26,7 +26,11 @@ internal sealed class ServerModeEngine : ISessionEngine
         _cookie = new SessionCookie(o.Cookie, time);
         CookieHasMaxAge = o.Cookie.MaxAge is not null;
         MaxSessionSize = o.MaxSessionSize;
+        HasUserIndex = manager.Store is IUserSessionIndex;
     }
+
+    /// <summary>Whether the store lists and revokes a user's sessions, so that request sessions offer <see cref="ITesseraUserSessions"/>.</summary>
+    public bool HasUserIndex { get; }
 
     public ILogger Logger { get; }
 

@@ -16,7 +16,7 @@ namespace Tessera.AspNetCore;
 /// pays no cryptography. Unused, it is committed only when <see cref="SessionManager.MayNeedTouch"/> says its idle
 /// expiry may be due to slide.
 /// </remarks>
-internal sealed class ServerRequestSession : RequestSession
+internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLifetime
 {
     private readonly SessionManager _manager;
     private readonly ServerModeEngine _engine;
@@ -31,6 +31,7 @@ internal sealed class ServerRequestSession : RequestSession
     // The session's JSON size per key, built on the first write (reads never pay for it).
     private Dictionary<string, int>? _sizes;
     private long _size;
+    private ServerUserSessions? _userSessions;
 
     public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
@@ -57,7 +58,8 @@ internal sealed class ServerRequestSession : RequestSession
     /// <summary>Whether the record is still unopened (the request has not used the session) and needs no touch.</summary>
     public override bool IsDeferred => _opened is null && !_mayNeedTouch;
 
-    private ServerSession Session => _opened ?? OpenPending();
+    /// <summary>The session, opened on first use.</summary>
+    internal ServerSession Session => _opened ?? OpenPending();
 
     public override string Id => Session.IsNew ? string.Empty : Session.Fingerprint;
 
@@ -130,6 +132,12 @@ internal sealed class ServerRequestSession : RequestSession
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
         await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await SignOutKeepingTicketsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the stored session and clears the cookie; for callers that already ended the user's tickets.</summary>
+    internal async Task SignOutKeepingTicketsAsync(CancellationToken cancellationToken)
+    {
         await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
         _sizes = null;
     }
@@ -143,64 +151,14 @@ internal sealed class ServerRequestSession : RequestSession
     public override async Task RotateAsync(CancellationToken cancellationToken = default) =>
         await _manager.RotateAsync(Session, cancellationToken).ConfigureAwait(false);
 
-    public override void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime)
+    public void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime)
     {
         Session.IdleTimeout = idleTimeout;
         Session.Lifetime = absoluteLifetime;
     }
 
-    public override async Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user)
-        {
-            return [];
-        }
-
-        var list = await _manager.ListUserSessionsAsync(user, Session, cancellationToken).ConfigureAwait(false);
-        return [.. list.Select(s => new TesseraSessionInfo(s.Fingerprint, s.IsCurrent, s.CreatedAt, s.LastSeenAt, s.ClientIp, s.UserAgent))];
-    }
-
-    public override async Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user || string.IsNullOrEmpty(sessionId))
-        {
-            return false;
-        }
-
-        if (!Session.IsNew && string.Equals(sessionId, Session.Fingerprint, StringComparison.OrdinalIgnoreCase))
-        {
-            await SignOutAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user)
-        {
-            return 0;
-        }
-
-        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAllAsync(user, Session, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override async Task<int> RevokeAllAsync(CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user)
-        {
-            return 0;
-        }
-
-        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
-        await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
-        _sizes = null;
-        return count;
-    }
+    public override ITesseraUserSessions? UserSessions =>
+        _engine.HasUserIndex ? _userSessions ??= new ServerUserSessions(this, _manager, _engine.Cutoffs) : null;
 
     public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
     {
