@@ -19,7 +19,7 @@ internal sealed class CookieRequestSession : RequestSession
     private const string PrincipalKey = "$tessera.principal";
     private const string ReservedPrefix = "$tessera.";
 
-    private readonly CookieModeEngine _engine;
+    private readonly CookieSessionServices _services;
     private readonly bool _hadCookie;
     private readonly bool _needsReissue;
     private JsonObject _data;
@@ -27,9 +27,9 @@ internal sealed class CookieRequestSession : RequestSession
     private bool _modified;
     private bool _signedOut;
 
-    public CookieRequestSession(CookieModeEngine engine, JsonObject? data, DateTimeOffset? created, bool hadCookie, bool needsReissue)
+    public CookieRequestSession(CookieSessionServices services, JsonObject? data, DateTimeOffset? created, bool hadCookie, bool needsReissue)
     {
-        _engine = engine;
+        _services = services;
         _data = data ?? [];
         _created = created;
         _hadCookie = hadCookie;
@@ -114,7 +114,7 @@ internal sealed class CookieRequestSession : RequestSession
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data = [];
         _created = null;
         _signedOut = true;
@@ -128,7 +128,7 @@ internal sealed class CookieRequestSession : RequestSession
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
-        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data[CheckKey] = HashCheck(checkValue);
         _modified = true;
     }
@@ -152,7 +152,7 @@ internal sealed class CookieRequestSession : RequestSession
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(HashCheck(current))))
         {
             await SignOutAsync(cancellationToken).ConfigureAwait(false);
-            Log.CheckValueChanged(_engine.Logger, "cookie");
+            Log.CheckValueChanged(_services.Logger, "cookie");
         }
     }
 
@@ -164,19 +164,19 @@ internal sealed class CookieRequestSession : RequestSession
             {
                 if (_hadCookie)
                 {
-                    _engine.DeleteCookie(response);
+                    _services.DeleteCookie(response);
                 }
             }
             else
             {
-                var now = _engine.Now;
+                var now = _services.Now;
                 var payload = new CookieSessionPayload(_data, _created ?? now, now);
-                _engine.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal));
+                _services.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal));
             }
         }
         else if (_hadCookie && (_signedOut || _created is null))
         {
-            _engine.DeleteCookie(response);
+            _services.DeleteCookie(response);
         }
 
         // Saved: only a change made from now on would be lost (and reported as such by the middleware).
@@ -191,8 +191,8 @@ internal sealed class CookieRequestSession : RequestSession
         _data[key] = value;
         try
         {
-            var now = _engine.Now;
-            _engine.EnsureFits(new CookieSessionPayload(_data, _created ?? now, now));
+            var now = _services.Now;
+            _services.EnsureFits(new CookieSessionPayload(_data, _created ?? now, now));
         }
         catch (SessionTooLargeException)
         {

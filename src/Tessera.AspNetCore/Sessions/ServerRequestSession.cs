@@ -19,7 +19,7 @@ namespace Tessera.AspNetCore;
 internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLifetime
 {
     private readonly SessionManager _manager;
-    private readonly ServerModeEngine _engine;
+    private readonly ServerSessionServices _services;
     private readonly bool _hadCookie;
     private readonly string? _requestCookie;
     private readonly bool _mayNeedTouch;
@@ -33,24 +33,24 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     private long _size;
     private ServerUserSessions? _userSessions;
 
-    public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
+    public ServerRequestSession(ServerSessionServices services, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
-        _manager = manager;
-        _engine = engine;
+        _services = services;
+        _manager = services.Manager;
         _opened = session;
         _hadCookie = hadCookie;
         _requestCookie = requestCookie;
     }
 
     /// <summary>A session whose record was read but is opened only when first used.</summary>
-    public ServerRequestSession(SessionManager manager, ServerModeEngine engine, SessionHandle handle, SessionRecord record, SessionClientInfo client, string requestCookie)
+    public ServerRequestSession(ServerSessionServices services, SessionHandle handle, SessionRecord record, SessionClientInfo client, string requestCookie)
     {
-        _manager = manager;
-        _engine = engine;
+        _services = services;
+        _manager = services.Manager;
         _pendingHandle = handle;
         _pendingRecord = record;
         _pendingClient = client;
-        _mayNeedTouch = manager.MayNeedTouch(record);
+        _mayNeedTouch = _manager.MayNeedTouch(record);
         _hadCookie = true;
         _requestCookie = requestCookie;
     }
@@ -79,9 +79,9 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
         var sizes = Sizes();
         var entry = EntrySize(key, value);
         var size = _size - sizes.GetValueOrDefault(key) + entry;
-        if (size > _engine.MaxSessionSize)
+        if (size > _services.MaxSessionSize)
         {
-            _engine.RefuseTooLarge(size);
+            _services.RefuseTooLarge(size);
         }
 
         Session.SetChecked(key, value?.Parent is null ? value : value.DeepClone());
@@ -131,7 +131,7 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
         await SignOutKeepingTicketsAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -144,7 +144,7 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
 
     public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.KeepLoginAsync(Session, checkValue, cancellationToken).ConfigureAwait(false);
     }
 
@@ -158,7 +158,7 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     }
 
     public override ITesseraUserSessions? UserSessions =>
-        _engine.HasUserIndex ? _userSessions ??= new ServerUserSessions(this, _manager, _engine.Cutoffs) : null;
+        _services.HasUserIndex ? _userSessions ??= new ServerUserSessions(this, _services) : null;
 
     public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
     {
@@ -179,8 +179,8 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
                 await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
             }
 
-            Log.CheckValueChanged(_engine.Logger, fingerprint);
-            await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
+            Log.CheckValueChanged(_services.Logger, fingerprint);
+            await EndTicketsAsync(_services.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -254,23 +254,23 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
             // The changes could not be merged with a concurrent save (or the session was signed out or revoked
             // meanwhile): they are not stored, and the client is told so (409) rather than losing them silently.
             // The cookie is left alone; if the record is gone, the next request clears it.
-            _engine.LogConflict(ex);
+            _services.LogConflict(ex);
             throw;
         }
 
         if (result.CookieValue is { } value)
         {
             // The same handle as the request's cookie needs no Set-Cookie unless Max-Age has to slide.
-            if (!_engine.CookieHasMaxAge && string.Equals(value, _requestCookie, StringComparison.Ordinal))
+            if (!_services.CookieHasMaxAge && string.Equals(value, _requestCookie, StringComparison.Ordinal))
             {
                 return;
             }
 
-            _engine.WriteCookie(response, value, PersistentMaxAge());
+            _services.WriteCookie(response, value, PersistentMaxAge());
         }
         else if (result.ClearCookie && _hadCookie)
         {
-            _engine.DeleteCookie(response);
+            _services.DeleteCookie(response);
         }
     }
 

@@ -12,11 +12,11 @@ internal sealed class ServerUserSessions : ITesseraUserSessions
     private readonly SessionManager _manager;
     private readonly AuthTktCutoffs? _cutoffs;
 
-    public ServerUserSessions(ServerRequestSession request, SessionManager manager, AuthTktCutoffs? cutoffs)
+    public ServerUserSessions(ServerRequestSession request, ServerSessionServices services)
     {
         _request = request;
-        _manager = manager;
-        _cutoffs = cutoffs;
+        _manager = services.Manager;
+        _cutoffs = services.Cutoffs;
     }
 
     private ServerSession Session => _request.Session;
