@@ -129,9 +129,10 @@ forms.MapPost("/logout", async (HttpContext context) =>
 
 forms.MapPost("/logout-everywhere", async (HttpContext context) =>
 {
-    if (UserOf(context) is not null)
+    // In cookie mode there is no list to revoke (GetTesseraUserSessions is null): signing this browser out is all there is.
+    if (UserOf(context) is not null && context.GetTesseraUserSessions() is { } users)
     {
-        await context.GetTesseraSession().RevokeAllAsync(context.RequestAborted);
+        await users.RevokeAllAsync(context.RequestAborted);
     }
 
     await DemoSignIn.SignOutAsync(context);
@@ -154,17 +155,29 @@ var signedIn = app.MapGroup("").RequireAuthorization();
 var signedInForms = forms.MapGroup("").RequireAuthorization();
 
 signedIn.MapGet("/sessions", async (HttpContext context, IAntiforgery af, string? m) =>
-    Html(Pages.Sessions(context, af, UserOf(context)!, await context.GetTesseraSession().ListUserSessionsAsync(context.RequestAborted), m)));
+    context.GetTesseraUserSessions() is { } users
+        ? Html(Pages.Sessions(context, af, UserOf(context)!, await users.ListUserSessionsAsync(context.RequestAborted), m))
+        : NoSessionList(context));
 
 signedInForms.MapPost("/sessions/revoke", async (HttpContext context, [FromForm] string? id) =>
 {
-    var revoked = id is not null && await context.GetTesseraSession().RevokeAsync(id, context.RequestAborted);
+    if (context.GetTesseraUserSessions() is not { } users)
+    {
+        return NoSessionList(context);
+    }
+
+    var revoked = id is not null && await users.RevokeAsync(id, context.RequestAborted);
     return Results.Redirect(revoked ? "/sessions?m=revoked" : "/sessions?m=nothing-revoked");
 });
 
 signedInForms.MapPost("/sessions/revoke-others", async (HttpContext context) =>
 {
-    await context.GetTesseraSession().RevokeOthersAsync(context.RequestAborted);
+    if (context.GetTesseraUserSessions() is not { } users)
+    {
+        return NoSessionList(context);
+    }
+
+    await users.RevokeOthersAsync(context.RequestAborted);
     return Results.Redirect("/sessions?m=revoked-others");
 });
 
@@ -246,8 +259,13 @@ api.MapPut("/session/data/{key}", async (HttpContext context, string key) =>
 
 signedInApi.MapGet("/sessions", async (HttpContext context) =>
 {
+    if (context.GetTesseraUserSessions() is not { } users)
+    {
+        return NoSessionList(context);
+    }
+
     var list = new JsonArray();
-    foreach (var s in await context.GetTesseraSession().ListUserSessionsAsync(context.RequestAborted))
+    foreach (var s in await users.ListUserSessionsAsync(context.RequestAborted))
     {
         list.Add(new JsonObject
         {
@@ -267,7 +285,12 @@ signedInApi.MapGet("/sessions", async (HttpContext context) =>
 signedInApi.MapPost("/sessions/revoke-others", async (HttpContext context) =>
 {
     // A block body: an expression-bodied async lambda of HttpContext alone binds as a RequestDelegate and drops the result.
-    var revoked = await context.GetTesseraSession().RevokeOthersAsync(context.RequestAborted);
+    if (context.GetTesseraUserSessions() is not { } users)
+    {
+        return NoSessionList(context);
+    }
+
+    var revoked = await users.RevokeOthersAsync(context.RequestAborted);
     return Results.Json(new JsonObject { ["revoked"] = revoked });
 });
 
@@ -292,6 +315,10 @@ static bool IsLocalPath(string? url) => url is { Length: > 0 } && url[0] == '/' 
 static IResult Refuse(HttpContext context, int status, string message) => context.Request.Path.StartsWithSegments("/api")
     ? Results.Json(new JsonObject { ["error"] = message }, statusCode: status)
     : Results.Content(Pages.Plain("Refused", char.ToUpperInvariant(message[0]) + message[1..] + "."), "text/html; charset=utf-8", statusCode: status);
+
+// Cookie mode (Tessera:Mode = Cookie) has no session list: a sealed cookie cannot be listed or revoked from the server.
+static IResult NoSessionList(HttpContext context) =>
+    Refuse(context, StatusCodes.Status404NotFound, "the session list needs server mode (Tessera:Mode = Server)");
 
 /// <summary>The entry point, public so tests can start the demo with WebApplicationFactory.</summary>
 public partial class Program;

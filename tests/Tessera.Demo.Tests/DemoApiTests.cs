@@ -290,5 +290,27 @@ public sealed class DemoApiTests(DemoFixture fixture) : IClassFixture<DemoFixtur
         Assert.Equal(Nest(999), data["deep"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task Sessions_CookieMode_Returns404WithReasonAndSignInStillWorks()
+    {
+        // Cookie mode has no session list (GetTesseraUserSessions is null): a clear 404, never a 500.
+        await using var cookieMode = await DemoServer.StartAsync(DemoServer.InsecureHttp(("Tessera__Mode", "Cookie")));
+        var jar = new CookieJar();
+        using var login = await jar.PostAsync(cookieMode.Client, "/api/login", CookieJar.Json("""{"user":"alice","password":"alice-password"}"""));
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+
+        using var list = await jar.GetAsync(cookieMode.Client, "/api/sessions");
+        using var revoke = await jar.PostAsync(cookieMode.Client, "/api/sessions/revoke-others");
+        using var me = await jar.GetAsync(cookieMode.Client, "/api/me");
+
+        foreach (var refused in new[] { list, revoke })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Equal("the session list needs server mode (Tessera:Mode = Server)", (await Json(refused))["error"]!.GetValue<string>());
+        }
+
+        Assert.Equal("alice", (await Json(me))["user"]!.GetValue<string>());
+    }
+
     private static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 }

@@ -35,9 +35,6 @@ internal static partial class Log
     [LoggerMessage(2101, LogLevel.Debug, "auth_tkt ticket refreshed.")]
     public static partial void TicketRefreshed(ILogger logger);
 
-    [LoggerMessage(2102, LogLevel.Warning, "auth_tkt cookie value is {Length} bytes, over the 4096-byte browser limit: browsers will drop it. Put less in the user data.")]
-    public static partial void TicketTooLarge(ILogger logger, int length);
-
     [LoggerMessage(2105, LogLevel.Debug, "auth_tkt ticket not accepted: issued before the user's last sign-out, revocation or password change.")]
     public static partial void TicketEnded(ILogger logger);
 

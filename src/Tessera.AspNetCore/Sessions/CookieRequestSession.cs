@@ -10,7 +10,7 @@ namespace Tessera.AspNetCore;
 /// <summary>
 /// A request's cookie-mode session: the whole session sealed into the cookie. The sign-in state lives under reserved
 /// keys (<c>$tessera.user</c>, <c>$tessera.check</c>, <c>$tessera.principal</c>) that the value API hides. A cookie cannot be revoked from the
-/// server, so the session list and revocation are not available in this mode.
+/// server and its lifetime is the configured one, so it offers neither <see cref="ITesseraUserSessions"/> nor <see cref="ITesseraSessionLifetime"/>.
 /// </summary>
 internal sealed class CookieRequestSession : RequestSession
 {
@@ -19,7 +19,7 @@ internal sealed class CookieRequestSession : RequestSession
     private const string PrincipalKey = "$tessera.principal";
     private const string ReservedPrefix = "$tessera.";
 
-    private readonly CookieModeEngine _engine;
+    private readonly CookieSessionServices _services;
     private readonly bool _hadCookie;
     private readonly bool _needsReissue;
     private JsonObject _data;
@@ -27,9 +27,9 @@ internal sealed class CookieRequestSession : RequestSession
     private bool _modified;
     private bool _signedOut;
 
-    public CookieRequestSession(CookieModeEngine engine, JsonObject? data, DateTimeOffset? created, bool hadCookie, bool needsReissue)
+    public CookieRequestSession(CookieSessionServices services, JsonObject? data, DateTimeOffset? created, bool hadCookie, bool needsReissue)
     {
-        _engine = engine;
+        _services = services;
         _data = data ?? [];
         _created = created;
         _hadCookie = hadCookie;
@@ -114,7 +114,7 @@ internal sealed class CookieRequestSession : RequestSession
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data = [];
         _created = null;
         _signedOut = true;
@@ -128,7 +128,7 @@ internal sealed class CookieRequestSession : RequestSession
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
-        await EndTicketsAsync(_engine.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
         _data[CheckKey] = HashCheck(checkValue);
         _modified = true;
     }
@@ -138,18 +138,6 @@ internal sealed class CookieRequestSession : RequestSession
         _modified = true;
         return Task.CompletedTask;
     }
-
-    public override void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime) =>
-        throw new NotSupportedException("Per-session lifetimes need server mode (Tessera:Mode = Server): a sealed cookie's lifetime is the configured one.");
-
-    public override Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default) =>
-        throw NotInCookieMode();
-
-    public override Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default) => throw NotInCookieMode();
-
-    public override Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default) => throw NotInCookieMode();
-
-    public override Task<int> RevokeAllAsync(CancellationToken cancellationToken = default) => throw NotInCookieMode();
 
     public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
     {
@@ -164,7 +152,7 @@ internal sealed class CookieRequestSession : RequestSession
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(HashCheck(current))))
         {
             await SignOutAsync(cancellationToken).ConfigureAwait(false);
-            Log.CheckValueChanged(_engine.Logger, "cookie");
+            Log.CheckValueChanged(_services.Logger, "cookie");
         }
     }
 
@@ -176,19 +164,19 @@ internal sealed class CookieRequestSession : RequestSession
             {
                 if (_hadCookie)
                 {
-                    _engine.DeleteCookie(response);
+                    _services.DeleteCookie(response);
                 }
             }
             else
             {
-                var now = _engine.Now;
+                var now = _services.Now;
                 var payload = new CookieSessionPayload(_data, _created ?? now, now);
-                _engine.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal));
+                _services.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal));
             }
         }
         else if (_hadCookie && (_signedOut || _created is null))
         {
-            _engine.DeleteCookie(response);
+            _services.DeleteCookie(response);
         }
 
         // Saved: only a change made from now on would be lost (and reported as such by the middleware).
@@ -203,8 +191,8 @@ internal sealed class CookieRequestSession : RequestSession
         _data[key] = value;
         try
         {
-            var now = _engine.Now;
-            _engine.EnsureFits(new CookieSessionPayload(_data, _created ?? now, now));
+            var now = _services.Now;
+            _services.EnsureFits(new CookieSessionPayload(_data, _created ?? now, now));
         }
         catch (SessionTooLargeException)
         {
@@ -222,9 +210,6 @@ internal sealed class CookieRequestSession : RequestSession
     }
 
     private static string HashCheck(string checkValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
-
-    private static NotSupportedException NotInCookieMode() =>
-        new("Session lists and revocation need server mode (Tessera:Mode = Server): a sealed cookie cannot be revoked from the server.");
 
     private static void ThrowIfReserved(string key)
     {

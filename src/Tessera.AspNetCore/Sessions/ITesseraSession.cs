@@ -3,10 +3,12 @@ using System.Text.Json.Nodes;
 namespace Tessera.AspNetCore;
 
 /// <summary>
-/// The current request's Tessera session: JSON values, sign-in and sign-out, rotation, lifetimes and the signed-in
-/// user's session list. Get it with <see cref="TesseraHttpContextExtensions.GetTesseraSession"/>;
-/// <c>HttpContext.Session</c> is a byte view of the same data.
-/// Changes are saved after the endpoint runs (before the response starts).
+/// The current request's Tessera session: JSON values, sign-in and sign-out, rotation. Get it with
+/// <see cref="TesseraHttpContextExtensions.GetTesseraSession"/>; <c>HttpContext.Session</c> is a byte view of the same data.
+/// Changes are saved after the endpoint runs (before the response starts). Every member works in both modes; what only
+/// server mode can do is apart: the user's session list and revocation (<see cref="ITesseraUserSessions"/>, from
+/// <see cref="TesseraHttpContextExtensions.GetTesseraUserSessions"/>) and per-session lifetimes
+/// (<see cref="ITesseraSessionLifetime"/>, which server-mode sessions implement).
 /// </summary>
 public interface ITesseraSession
 {
@@ -51,21 +53,4 @@ public interface ITesseraSession
 
     /// <summary>Gives the session a new handle now (its values kept, the old handle dead); the new cookie is written with the response.</summary>
     Task RotateAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Overrides the idle timeout and absolute lifetime of this session (e.g. "remember me").</summary>
-    void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime);
-
-    /// <summary>The signed-in user's live sessions; empty when anonymous.</summary>
-    /// <exception cref="NotSupportedException">Cookie mode, or a store without a user index.</exception>
-    Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Revokes one of the signed-in user's sessions by its <see cref="TesseraSessionInfo.Id"/>.</summary>
-    /// <returns><see langword="true"/> when a session was revoked.</returns>
-    Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default);
-
-    /// <summary>Revokes every other session of the signed-in user; returns how many.</summary>
-    Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Revokes every session of the signed-in user, this one included ("sign out everywhere"); returns how many.</summary>
-    Task<int> RevokeAllAsync(CancellationToken cancellationToken = default);
 }

@@ -46,15 +46,8 @@ internal abstract class RequestSession : ITesseraSession
 
     public abstract Task RotateAsync(CancellationToken cancellationToken = default);
 
-    public abstract void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime);
-
-    public abstract Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default);
-
-    public abstract Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default);
-
-    public abstract Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default);
-
-    public abstract Task<int> RevokeAllAsync(CancellationToken cancellationToken = default);
+    /// <summary>The signed-in user's sessions, where this mode and store offer them (see <see cref="TesseraHttpContextExtensions.GetTesseraUserSessions"/>).</summary>
+    public virtual ITesseraUserSessions? UserSessions => null;
 
     /// <summary>Signs the session out when its stored check value no longer matches the user's (server mode checks in the store).</summary>
     public abstract ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken);
@@ -63,7 +56,7 @@ internal abstract class RequestSession : ITesseraSession
     /// Ends the user's earlier auth_tkt tickets (a no-op without the auth_tkt scheme or a user). Called before the
     /// session itself changes (sign-out, revocation, password change), so a store failure leaves both as they were.
     /// </summary>
-    protected static ValueTask EndTicketsAsync(AuthTktCutoffs? cutoffs, string? user, CancellationToken cancellationToken) =>
+    internal static ValueTask EndTicketsAsync(AuthTktCutoffs? cutoffs, string? user, CancellationToken cancellationToken) =>
         user is not null && cutoffs is not null ? cutoffs.EndTicketsAsync(user, cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Saves the session and writes (or clears) its cookie on <paramref name="response"/>.</summary>

@@ -5,41 +5,27 @@ using Tessera.Sessions;
 
 namespace Tessera.AspNetCore;
 
-/// <summary>Server mode: the cookie holds a random handle; the data lives, encrypted, in the store.</summary>
+/// <summary>
+/// Server mode: the cookie holds a random handle; the data lives, encrypted, in the store. Opens and creates request
+/// sessions and gives each the shared <see cref="ServerSessionServices"/>, never itself.
+/// </summary>
 internal sealed class ServerModeEngine : ISessionEngine
 {
     private const int MaxUserAgentLength = 256;
 
     private readonly SessionManager _manager;
-    private readonly SessionCookie _cookie;
+    private readonly ServerSessionServices _services;
     private readonly LegacyCookieReader? _legacy;
-    private readonly TesseraHttpMetrics _metrics;
 
     public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
-        _metrics = metrics;
         _manager = manager;
-        var o = options.Value;
-        Logger = logger;
+        _services = new ServerSessionServices(manager, options.Value, time, logger, metrics, cutoffs);
         _legacy = legacy;
-        Cutoffs = cutoffs;
-        _cookie = new SessionCookie(o.Cookie, time);
-        CookieHasMaxAge = o.Cookie.MaxAge is not null;
-        MaxSessionSize = o.MaxSessionSize;
     }
 
-    public ILogger Logger { get; }
-
-    /// <summary>Where a sign-out, revocation or password change ends the user's auth_tkt tickets; <see langword="null"/> without the auth_tkt scheme.</summary>
-    public AuthTktCutoffs? Cutoffs { get; }
-
-    public bool CookieHasMaxAge { get; }
-
-    /// <summary>The largest session, in bytes of its JSON (<see cref="TesseraOptions.MaxSessionSize"/>).</summary>
-    public int MaxSessionSize { get; }
-
     public bool HasCookie(HttpRequest request) =>
-        request.Cookies.ContainsKey(_cookie.Name) || (_legacy?.HasCookie(request) ?? false);
+        request.Cookies.ContainsKey(_services.Cookie.Name) || (_legacy?.HasCookie(request) ?? false);
 
     /// <summary>
     /// Reads the cookie's record from the store (the only I/O, done here, before the endpoint) but leaves decrypting
@@ -49,7 +35,7 @@ internal sealed class ServerModeEngine : ISessionEngine
     public async ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var client = ClientOf(context);
-        if (context.Request.Cookies.TryGetValue(_cookie.Name, out var value) && !string.IsNullOrEmpty(value))
+        if (context.Request.Cookies.TryGetValue(_services.Cookie.Name, out var value) && !string.IsNullOrEmpty(value))
         {
             // The manager logs and counts the verdict (once, when the record is opened).
             ServerSession session;
@@ -58,7 +44,7 @@ internal sealed class ServerModeEngine : ISessionEngine
                 var record = await _manager.ReadAsync(handle, cancellationToken).ConfigureAwait(false);
                 if (record is not null && _legacy is null)
                 {
-                    return new ServerRequestSession(_manager, this, handle, record, client, requestCookie: value);
+                    return new ServerRequestSession(_services, handle, record, client, requestCookie: value);
                 }
 
                 // Nothing stored, or a legacy cookie may have to take over if the record does not open: decide now.
@@ -71,11 +57,11 @@ internal sealed class ServerModeEngine : ISessionEngine
 
             if (session.Verdict == SessionLoadVerdict.Loaded || _legacy is null)
             {
-                return new ServerRequestSession(_manager, this, session, hadCookie: true, requestCookie: value);
+                return new ServerRequestSession(_services, session, hadCookie: true, requestCookie: value);
             }
         }
 
-        var fresh = new ServerRequestSession(_manager, this, await _manager.LoadAsync(null, client, cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
+        var fresh = new ServerRequestSession(_services, await _manager.LoadAsync(null, client, cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
         _legacy?.MigrateInto(context, fresh);
         return fresh;
     }
@@ -88,38 +74,8 @@ internal sealed class ServerModeEngine : ISessionEngine
             throw new InvalidOperationException("SessionManager.LoadAsync(null) did I/O; a new session must be created without it.");
         }
 
-        return new ServerRequestSession(_manager, this, pending.Result, hadCookie: false);
+        return new ServerRequestSession(_services, pending.Result, hadCookie: false);
     }
-
-    /// <summary>Writes the session cookie; <paramref name="persistentMaxAge"/> replaces the configured Max-Age for a persistent sign-in.</summary>
-    public void WriteCookie(HttpResponse response, string value, TimeSpan? persistentMaxAge = null)
-    {
-        _cookie.Append(response, value, persistentMaxAge);
-        _metrics.CookieSet();
-    }
-
-    public void DeleteCookie(HttpResponse response)
-    {
-        _cookie.Delete(response);
-        _metrics.CookieCleared();
-    }
-
-    /// <summary>Logs, counts and throws the refusal of a session that would grow to <paramref name="size"/> bytes.</summary>
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    public void RefuseTooLarge(long size)
-    {
-        const string Option = "Tessera:MaxSessionSize";
-        var reported = (int)Math.Min(size, int.MaxValue);
-        SessionLimits.Refused(Logger, _metrics, "server", reported, MaxSessionSize, Option);
-        throw new SessionTooLargeException(
-            reported,
-            MaxSessionSize,
-            Option,
-            $"The session would hold {size} bytes of JSON, over the limit of {MaxSessionSize} bytes ({Option}) by {size - MaxSessionSize}. "
-            + $"Nothing was stored and the session is unchanged. Store less in the session or raise {Option}.");
-    }
-
-    public void LogConflict(SessionConflictException exception) => Log.CommitConflict(Logger, exception.Message);
 
     internal static SessionClientInfo ClientOf(HttpContext context)
     {

@@ -16,10 +16,10 @@ namespace Tessera.AspNetCore;
 /// pays no cryptography. Unused, it is committed only when <see cref="SessionManager.MayNeedTouch"/> says its idle
 /// expiry may be due to slide.
 /// </remarks>
-internal sealed class ServerRequestSession : RequestSession
+internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLifetime
 {
     private readonly SessionManager _manager;
-    private readonly ServerModeEngine _engine;
+    private readonly ServerSessionServices _services;
     private readonly bool _hadCookie;
     private readonly string? _requestCookie;
     private readonly bool _mayNeedTouch;
@@ -31,25 +31,26 @@ internal sealed class ServerRequestSession : RequestSession
     // The session's JSON size per key, built on the first write (reads never pay for it).
     private Dictionary<string, int>? _sizes;
     private long _size;
+    private ServerUserSessions? _userSessions;
 
-    public ServerRequestSession(SessionManager manager, ServerModeEngine engine, ServerSession session, bool hadCookie, string? requestCookie = null)
+    public ServerRequestSession(ServerSessionServices services, ServerSession session, bool hadCookie, string? requestCookie = null)
     {
-        _manager = manager;
-        _engine = engine;
+        _services = services;
+        _manager = services.Manager;
         _opened = session;
         _hadCookie = hadCookie;
         _requestCookie = requestCookie;
     }
 
     /// <summary>A session whose record was read but is opened only when first used.</summary>
-    public ServerRequestSession(SessionManager manager, ServerModeEngine engine, SessionHandle handle, SessionRecord record, SessionClientInfo client, string requestCookie)
+    public ServerRequestSession(ServerSessionServices services, SessionHandle handle, SessionRecord record, SessionClientInfo client, string requestCookie)
     {
-        _manager = manager;
-        _engine = engine;
+        _services = services;
+        _manager = services.Manager;
         _pendingHandle = handle;
         _pendingRecord = record;
         _pendingClient = client;
-        _mayNeedTouch = manager.MayNeedTouch(record);
+        _mayNeedTouch = _manager.MayNeedTouch(record);
         _hadCookie = true;
         _requestCookie = requestCookie;
     }
@@ -57,7 +58,8 @@ internal sealed class ServerRequestSession : RequestSession
     /// <summary>Whether the record is still unopened (the request has not used the session) and needs no touch.</summary>
     public override bool IsDeferred => _opened is null && !_mayNeedTouch;
 
-    private ServerSession Session => _opened ?? OpenPending();
+    /// <summary>The session, opened on first use.</summary>
+    internal ServerSession Session => _opened ?? OpenPending();
 
     public override string Id => Session.IsNew ? string.Empty : Session.Fingerprint;
 
@@ -77,9 +79,9 @@ internal sealed class ServerRequestSession : RequestSession
         var sizes = Sizes();
         var entry = EntrySize(key, value);
         var size = _size - sizes.GetValueOrDefault(key) + entry;
-        if (size > _engine.MaxSessionSize)
+        if (size > _services.MaxSessionSize)
         {
-            _engine.RefuseTooLarge(size);
+            _services.RefuseTooLarge(size);
         }
 
         Session.SetChecked(key, value?.Parent is null ? value : value.DeepClone());
@@ -129,78 +131,34 @@ internal sealed class ServerRequestSession : RequestSession
 
     public override async Task SignOutAsync(CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await SignOutKeepingTicketsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the stored session and clears the cookie; for callers that already ended the user's tickets.</summary>
+    internal async Task SignOutKeepingTicketsAsync(CancellationToken cancellationToken)
+    {
         await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
         _sizes = null;
     }
 
     public override async Task KeepLoginAsync(string checkValue, CancellationToken cancellationToken = default)
     {
-        await EndTicketsAsync(_engine.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
+        await EndTicketsAsync(_services.Cutoffs, Session.UserId, cancellationToken).ConfigureAwait(false);
         await _manager.KeepLoginAsync(Session, checkValue, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task RotateAsync(CancellationToken cancellationToken = default) =>
         await _manager.RotateAsync(Session, cancellationToken).ConfigureAwait(false);
 
-    public override void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime)
+    public void SetLifetime(TimeSpan idleTimeout, TimeSpan absoluteLifetime)
     {
         Session.IdleTimeout = idleTimeout;
         Session.Lifetime = absoluteLifetime;
     }
 
-    public override async Task<IReadOnlyList<TesseraSessionInfo>> ListUserSessionsAsync(CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user)
-        {
-            return [];
-        }
-
-        var list = await _manager.ListUserSessionsAsync(user, Session, cancellationToken).ConfigureAwait(false);
-        return [.. list.Select(s => new TesseraSessionInfo(s.Fingerprint, s.IsCurrent, s.CreatedAt, s.LastSeenAt, s.ClientIp, s.UserAgent))];
-    }
-
-    public override async Task<bool> RevokeAsync(string sessionId, CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user || string.IsNullOrEmpty(sessionId))
-        {
-            return false;
-        }
-
-        if (!Session.IsNew && string.Equals(sessionId, Session.Fingerprint, StringComparison.OrdinalIgnoreCase))
-        {
-            await SignOutAsync(cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user)
-        {
-            return 0;
-        }
-
-        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAllAsync(user, Session, cancellationToken).ConfigureAwait(false);
-    }
-
-    public override async Task<int> RevokeAllAsync(CancellationToken cancellationToken = default)
-    {
-        if (Session.UserId is not { } user)
-        {
-            return 0;
-        }
-
-        await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
-        await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
-        _sizes = null;
-        return count;
-    }
+    public override ITesseraUserSessions? UserSessions =>
+        _services.HasUserIndex ? _userSessions ??= new ServerUserSessions(this, _services) : null;
 
     public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
     {
@@ -221,8 +179,8 @@ internal sealed class ServerRequestSession : RequestSession
                 await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
             }
 
-            Log.CheckValueChanged(_engine.Logger, fingerprint);
-            await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
+            Log.CheckValueChanged(_services.Logger, fingerprint);
+            await EndTicketsAsync(_services.Cutoffs, user, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -296,23 +254,23 @@ internal sealed class ServerRequestSession : RequestSession
             // The changes could not be merged with a concurrent save (or the session was signed out or revoked
             // meanwhile): they are not stored, and the client is told so (409) rather than losing them silently.
             // The cookie is left alone; if the record is gone, the next request clears it.
-            _engine.LogConflict(ex);
+            _services.LogConflict(ex);
             throw;
         }
 
         if (result.CookieValue is { } value)
         {
             // The same handle as the request's cookie needs no Set-Cookie unless Max-Age has to slide.
-            if (!_engine.CookieHasMaxAge && string.Equals(value, _requestCookie, StringComparison.Ordinal))
+            if (!_services.CookieHasMaxAge && string.Equals(value, _requestCookie, StringComparison.Ordinal))
             {
                 return;
             }
 
-            _engine.WriteCookie(response, value, PersistentMaxAge());
+            _services.WriteCookie(response, value, PersistentMaxAge());
         }
         else if (result.ClearCookie && _hadCookie)
         {
-            _engine.DeleteCookie(response);
+            _services.DeleteCookie(response);
         }
     }
 

@@ -13,4 +13,16 @@ public static class TesseraHttpContextExtensions
         return (context.Features.Get<ITesseraSessionFeature>()
             ?? throw new InvalidOperationException("No Tessera session: add app.UseTessera() before the endpoints that use it.")).Session;
     }
+
+    /// <summary>
+    /// The signed-in user's sessions (list and revoke), or <see langword="null"/> where they cannot be offered: in cookie
+    /// mode, and in server mode on a store without a user index. The answer is the same for every request of an app.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>app.UseTessera()</c> did not run for this request.</exception>
+    public static ITesseraUserSessions? GetTesseraUserSessions(this HttpContext context) =>
+        GetTesseraSession(context) switch
+        {
+            RequestSession session => session.UserSessions,
+            var other => other as ITesseraUserSessions,
+        };
 }

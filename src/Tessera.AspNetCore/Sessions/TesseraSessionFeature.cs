@@ -38,8 +38,6 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
 
     public bool IsMaterialized => _session is not null;
 
-    public bool IsCommitted => _committed;
-
     public RequestSession Current
     {
         get

@@ -1,7 +1,7 @@
 namespace Tessera.AspNetCore;
 
 /// <summary>One entry of a user's session list.</summary>
-/// <param name="Id">A non-secret fingerprint of the session, usable with <see cref="ITesseraSession.RevokeAsync"/>.</param>
+/// <param name="Id">A non-secret fingerprint of the session, usable with <see cref="ITesseraUserSessions.RevokeAsync"/>.</param>
 /// <param name="Current">Whether it is the session of the current request.</param>
 /// <param name="Created">When it was created.</param>
 /// <param name="LastSeen">When it was last used.</param>

@@ -93,8 +93,8 @@ public static class TesseraSchemeApp
                 app.MapGet("/Account/Login", () => "login page");
                 app.MapGet("/Account/AccessDenied", () => "access denied page");
                 app.MapFallback(() => "fallback").RequireAuthorization();
-                app.MapPost("/revoke-others", async (HttpContext c, CancellationToken ct) => (await c.GetTesseraSession().RevokeOthersAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                app.MapPost("/revoke-all", async (HttpContext c, CancellationToken ct) => (await c.GetTesseraSession().RevokeAllAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                app.MapPost("/revoke-others", async (HttpContext c, CancellationToken ct) => (await c.GetTesseraUserSessions()!.RevokeOthersAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                app.MapPost("/revoke-all", async (HttpContext c, CancellationToken ct) => (await c.GetTesseraUserSessions()!.RevokeAllAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 app.MapPost("/keep-login/{check}", async (HttpContext c, string check) =>
                 {
                     // A password change: the user's check value changes, and this session keeps its login.

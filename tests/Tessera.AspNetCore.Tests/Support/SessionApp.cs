@@ -54,7 +54,12 @@ public static class SessionApp
                 });
                 app.MapPost("/remember", (HttpContext c) =>
                 {
-                    c.GetTesseraSession().SetLifetime(TimeSpan.FromDays(30), TimeSpan.FromDays(90));
+                    if (c.GetTesseraSession() is not ITesseraSessionLifetime lifetime)
+                    {
+                        return "no per-session lifetime";
+                    }
+
+                    lifetime.SetLifetime(TimeSpan.FromDays(30), TimeSpan.FromDays(90));
                     return "ok";
                 });
                 app.MapPost("/rotate", async (HttpContext c) =>
@@ -80,6 +85,31 @@ public static class SessionApp
                     {
                         return $"{e.Size}|{e.Limit}|{e.OptionName}|{e.Message}";
                     }
+                });
+                app.MapGet("/capabilities", (HttpContext c) =>
+                    (c.GetTesseraUserSessions() is null ? "no user sessions" : "user sessions") + "|"
+                    + (c.GetTesseraSession() is ITesseraSessionLifetime ? "lifetime" : "no lifetime"));
+                // Async lambdas of HttpContext alone would bind as RequestDelegate and drop the result: these take a token too.
+                app.MapGet("/user-sessions", async (HttpContext c, CancellationToken ct) =>
+                    string.Join(",", (await c.GetTesseraUserSessions()!.ListUserSessionsAsync(ct)).Select(s => s.Current ? s.Id + "*" : s.Id)));
+                app.MapPost("/user-sessions/revoke/{id}", async (HttpContext c, string id) => (await c.GetTesseraUserSessions()!.RevokeAsync(id)).ToString());
+                app.MapPost("/user-sessions/revoke-others", async (HttpContext c, CancellationToken ct) =>
+                    (await c.GetTesseraUserSessions()!.RevokeOthersAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                app.MapPost("/user-sessions/revoke-all", async (HttpContext c, CancellationToken ct) =>
+                    (await c.GetTesseraUserSessions()!.RevokeAllAsync(ct)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                app.MapPost("/every-member", async (HttpContext c) =>
+                {
+                    // Every member of ITesseraSession, in order: none may throw, in either mode.
+                    var session = c.GetTesseraSession();
+                    session.SetValue("a", 1);
+                    await session.SignInAsync("alice", "v1");
+                    await session.KeepLoginAsync("v2");
+                    await session.RotateAsync();
+                    var seen = $"{session.UserId}|{string.Join(",", session.Keys)}|{session.TryGetValue("a", out var a) && a!.GetValue<int>() == 1}";
+                    session.Remove("a");
+                    session.Clear();
+                    await session.SignOutAsync();
+                    return $"{seen}|{session.UserId ?? "(anonymous)"}";
                 });
                 app.MapGet("/whoami", (HttpContext c) => c.GetTesseraSession().UserId ?? "(anonymous)");
                 app.MapPost("/throw", (HttpContext c) =>

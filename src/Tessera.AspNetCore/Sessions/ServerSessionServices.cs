@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tessera.Sessions;
+
+namespace Tessera.AspNetCore;
+
+/// <summary>
+/// What every server-mode request session uses, built once at start-up and shared: the manager, the session cookie,
+/// the size limit and its refusal, the auth_tkt cutoffs and the logger. The engine makes request sessions and hands
+/// them this; neither calls back into the engine, so the request path runs one way: middleware → engine → request
+/// session → these services.
+/// </summary>
+internal sealed class ServerSessionServices
+{
+    private readonly TesseraHttpMetrics _metrics;
+
+    public ServerSessionServices(SessionManager manager, TesseraOptions options, TimeProvider time, ILogger logger, TesseraHttpMetrics metrics, AuthTktCutoffs? cutoffs)
+    {
+        Manager = manager;
+        Logger = logger;
+        _metrics = metrics;
+        Cutoffs = cutoffs;
+        Cookie = new SessionCookie(options.Cookie, time);
+        CookieHasMaxAge = options.Cookie.MaxAge is not null;
+        MaxSessionSize = options.MaxSessionSize;
+        HasUserIndex = manager.Store is IUserSessionIndex;
+    }
+
+    public SessionManager Manager { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Where a sign-out, revocation or password change ends the user's auth_tkt tickets; <see langword="null"/> without the auth_tkt scheme.</summary>
+    public AuthTktCutoffs? Cutoffs { get; }
+
+    public SessionCookie Cookie { get; }
+
+    public bool CookieHasMaxAge { get; }
+
+    /// <summary>The largest session, in bytes of its JSON (<see cref="TesseraOptions.MaxSessionSize"/>).</summary>
+    public int MaxSessionSize { get; }
+
+    /// <summary>Whether the store lists and revokes a user's sessions, so that request sessions offer <see cref="ITesseraUserSessions"/>.</summary>
+    public bool HasUserIndex { get; }
+
+    /// <summary>Writes the session cookie; <paramref name="persistentMaxAge"/> replaces the configured Max-Age for a persistent sign-in.</summary>
+    public void WriteCookie(HttpResponse response, string value, TimeSpan? persistentMaxAge = null)
+    {
+        Cookie.Append(response, value, persistentMaxAge);
+        _metrics.CookieSet();
+    }
+
+    public void DeleteCookie(HttpResponse response)
+    {
+        Cookie.Delete(response);
+        _metrics.CookieCleared();
+    }
+
+    /// <summary>Logs, counts and throws the refusal of a session that would grow to <paramref name="size"/> bytes.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void RefuseTooLarge(long size)
+    {
+        const string Option = "Tessera:MaxSessionSize";
+        var reported = (int)Math.Min(size, int.MaxValue);
+        SessionLimits.Refused(Logger, _metrics, "server", reported, MaxSessionSize, Option);
+        throw new SessionTooLargeException(
+            reported,
+            MaxSessionSize,
+            Option,
+            $"The session would hold {size} bytes of JSON, over the limit of {MaxSessionSize} bytes ({Option}) by {size - MaxSessionSize}. "
+            + $"Nothing was stored and the session is unchanged. Store less in the session or raise {Option}.");
+    }
+
+    public void LogConflict(SessionConflictException exception) => Log.CommitConflict(Logger, exception.Message);
+}
