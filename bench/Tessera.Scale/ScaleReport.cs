@@ -36,11 +36,11 @@ internal static class ScaleReport
         Line(md, "");
         Line(md, "Sweep at the largest size: the clock moves 3 h on, nine in ten of the other users' records have expired; one caller keeps loading and saving live sessions before and during the sweep.");
         Line(md, "");
-        Line(md, "| store | sessions | expired | swept | sweep s | live p50/p99/max µs before | ops during | live p50/p99/max µs during | live/expired after |");
-        Line(md, "|---|---:|---:|---:|---:|---|---:|---|---|");
+        Line(md, "| store | sessions | expired | swept | sweep s | live p50/p99/max µs before | ops during | live p50/p99/max µs during | harness GC pauses during (ms, gen2 count) | live/expired after |");
+        Line(md, "|---|---:|---:|---:|---:|---|---:|---|---:|---|");
         foreach (var s in runs.Select(run => run.Sweep).OfType<SweepResult>())
         {
-            Line(md, $"| {s.Store} | {s.Sessions:N0} | {s.Expired:N0} | {s.Swept:N0} | {F(s.SweepMicros / 1_000_000, 2)} | {F(s.BeforeP50)} / {F(s.BeforeP99)} / {F(s.BeforeMax)} | {s.DuringOps:N0} | {F(s.DuringP50)} / {F(s.DuringP99)} / {F(s.DuringMax)} | {s.LiveAfter:N0} / {s.ExpiredAfter:N0} |");
+            Line(md, $"| {s.Store} | {s.Sessions:N0} | {s.Expired:N0} | {s.Swept:N0} | {F(s.SweepMicros / 1_000_000, 2)} | {F(s.BeforeP50)} / {F(s.BeforeP99)} / {F(s.BeforeMax)} | {s.DuringOps:N0} | {F(s.DuringP50)} / {F(s.DuringP99)} / {F(s.DuringMax)} | {F(s.GcPauseMillis)} ({s.Gen2Collections}) | {s.LiveAfter:N0} / {s.ExpiredAfter:N0} |");
         }
 
         foreach (var failure in failures)

@@ -148,6 +148,8 @@ internal sealed class ScaleScenario(ScaleTarget target, int operations)
         target.Clock.Advance(TimeSpan.FromHours(3));
         var sweeper = (IExpiredSessionSweeper)target.Store;
         var started = Stopwatch.GetTimestamp();
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var gen2Before = GC.CollectionCount(2);
         var sweep = Task.Run(async () => await sweeper.SweepAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
         var during = new Latencies();
         while (!sweep.IsCompleted)
@@ -157,11 +159,14 @@ internal sealed class ScaleScenario(ScaleTarget target, int operations)
 
         var swept = await sweep.ConfigureAwait(false);
         var sweepMicros = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        var gcPause = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
+        var gen2 = GC.CollectionCount(2) - gen2Before;
         var statistics = await ((ISessionStoreStatistics)target.Store).GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         return new SweepResult(
             target.Name, _count, _expiring, swept, sweepMicros,
             before.Percentile(50), before.Percentile(99), before.Max,
             during.Count, during.Percentile(50), during.Percentile(99), during.Max,
+            gcPause, gen2,
             statistics.Live, statistics.Expired);
     }
 

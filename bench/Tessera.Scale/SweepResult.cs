@@ -1,6 +1,9 @@
 namespace Tessera.Scale;
 
-/// <summary>The sweep at the largest size, with live load+save traffic before and during it. Times in microseconds.</summary>
+/// <summary>
+/// The sweep at the largest size, with live load+save traffic before and during it. Times in microseconds; the
+/// harness process's own GC pauses during the sweep beside them, to tell a store's lock from a collection.
+/// </summary>
 internal sealed record SweepResult(
     string Store,
     int Sessions,
@@ -14,5 +17,7 @@ internal sealed record SweepResult(
     double DuringP50,
     double DuringP99,
     double DuringMax,
+    double GcPauseMillis,
+    int Gen2Collections,
     long LiveAfter,
     long ExpiredAfter);
