@@ -37,9 +37,9 @@ public sealed class RedisSessionStoreOptions
     public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many keys one SCAN step returns when sweeping or counting: the most that one batch of short commands
-    /// puts ahead of live requests.</summary>
-    /// <value>The default is 500.</value>
-    public int ScanBatchSize { get; set; } = 500;
+    /// puts ahead of live requests on the shared connection.</summary>
+    /// <value>The default is 50: at 500, live loads during a sweep of 10^6 records waited a whole batch (p50 8.9 ms).</value>
+    public int ScanBatchSize { get; set; } = 50;
 
     /// <summary>The store's name in errors, logs and health checks.</summary>
     /// <value>The default is <c>redis</c>.</value>
