@@ -1,43 +1,43 @@
-using System.Globalization;
 using Tessera.Scale;
 
 // Fills each store to each size and measures it (docs/stores.md, "Scale"). From the repository root:
 //   dotnet run -c Release --project bench/Tessera.Scale -- --stores memory,file,sqlite,postgresql,redis \
 //     --sizes 1000,10000,100000,1000000 --postgres "Host=...;Username=...;Password=...;Database=..." --redis 127.0.0.1:6379 \
 //     --dir /var/tmp/tessera-scale --out bench/results/scale.md [--ops 2000] [--note "text"]
-// --postgres and --redis default to TESSERA_TEST_POSTGRES and TESSERA_TEST_REDIS.
-var options = Arguments(args);
-var stores = Get(options, "stores", "memory,file,sqlite,postgresql,redis").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-var sizes = Get(options, "sizes", "1000,10000,100000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-var operations = int.Parse(Get(options, "ops", "2000"), CultureInfo.InvariantCulture);
-var directory = Path.GetFullPath(Get(options, "dir", Path.Combine(Path.GetTempPath(), "tessera-scale")));
-if (sizes.Length == 0 || sizes.Any(s => s < ScaleScenario.HeavySessions) || !sizes.SequenceEqual(sizes.Order()))
+// --postgres and --redis default to TESSERA_TEST_POSTGRES and TESSERA_TEST_REDIS; --help lists the options.
+if (ScaleArguments.WantsHelp(args))
 {
-    await Console.Error.WriteLineAsync($"--sizes must be increasing and each at least {ScaleScenario.HeavySessions}").ConfigureAwait(false);
+    Console.Write(ScaleArguments.Usage);
+    return 0;
+}
+
+if (!ScaleArguments.TryParse(args, Environment.GetEnvironmentVariable, out var options, out var error))
+{
+    await Console.Error.WriteLineAsync($"Tessera.Scale: {error}. See --help.").ConfigureAwait(false);
     return 2;
 }
 
 var runs = new List<ScaleScenario>();
 var failures = new List<string>();
 var command = "dotnet run -c Release --project bench/Tessera.Scale -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains(';', StringComparison.Ordinal) ? "'" + a + "'" : a));
-foreach (var name in stores)
+foreach (var name in options.Stores)
 {
     var clock = new ScaleClock();
-    var run = Path.Combine(directory, name + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)));
+    var run = Path.Combine(options.Directory, name + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)));
     await using var target = name switch
     {
         "memory" => new MemoryTarget(clock),
         "file" => new FileTarget(clock, run),
         "sqlite" => new SqliteTarget(clock, run),
-        "postgresql" => new PostgreSqlTarget(clock, Required(options, "postgres", "TESSERA_TEST_POSTGRES"), "scale_" + Path.GetFileName(run)[^8..]),
-        "redis" => (ScaleTarget)await RedisTarget.CreateAsync(clock, Required(options, "redis", "TESSERA_TEST_REDIS"), "scale:" + Path.GetFileName(run)[^8..] + ":").ConfigureAwait(false),
-        _ => throw new ArgumentException($"Unknown store '{name}': use memory, file, sqlite, postgresql or redis."),
+        "postgresql" => new PostgreSqlTarget(clock, options.Postgres!, "scale_" + Path.GetFileName(run)[^8..]),
+        "redis" => (ScaleTarget)await RedisTarget.CreateAsync(clock, options.Redis!, "scale:" + Path.GetFileName(run)[^8..] + ":").ConfigureAwait(false),
+        _ => throw new InvalidOperationException($"ScaleArguments let through the unknown store '{name}'."),
     };
-    var scenario = new ScaleScenario(target, operations);
+    var scenario = new ScaleScenario(target, options.Operations);
     runs.Add(scenario);
     try
     {
-        await scenario.RunAsync(sizes, Console.Error, CancellationToken.None).ConfigureAwait(false);
+        await scenario.RunAsync(options.Sizes, Console.Error, WriteReportAsync, CancellationToken.None).ConfigureAwait(false);
     }
     catch (Tessera.Sessions.SessionStoreException e)
     {
@@ -46,29 +46,17 @@ foreach (var name in stores)
         await Console.Error.WriteLineAsync($"{name}: failed: {e}").ConfigureAwait(false);
     }
 
-    // Written after every store, so an hours-long run that dies later keeps what it measured.
-    if (options.TryGetValue("out", out var output))
-    {
-        await File.WriteAllTextAsync(output, ScaleReport.Render(runs, command, options.GetValueOrDefault("note"), failures)).ConfigureAwait(false);
-    }
+    await WriteReportAsync().ConfigureAwait(false);
 }
 
-Console.Write(ScaleReport.Render(runs, command, options.GetValueOrDefault("note"), failures));
+Console.Write(ScaleReport.Render(runs, command, options.Note, failures));
 return failures.Count == 0 ? 0 : 1;
 
-static Dictionary<string, string> Arguments(string[] args)
+// Written after every size and store, so an hours-long run that dies or is stopped keeps what it measured.
+async Task WriteReportAsync()
 {
-    var options = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (var i = 0; i + 1 < args.Length; i += 2)
+    if (options.Output is { } output)
     {
-        options[args[i].TrimStart('-')] = args[i + 1];
+        await File.WriteAllTextAsync(output, ScaleReport.Render(runs, command, options.Note, failures)).ConfigureAwait(false);
     }
-
-    return options;
 }
-
-static string Get(Dictionary<string, string> options, string name, string fallback) => options.GetValueOrDefault(name) ?? fallback;
-
-static string Required(Dictionary<string, string> options, string name, string variable) =>
-    options.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(variable)
-    ?? throw new ArgumentException($"Give --{name} or set {variable}.");

@@ -41,7 +41,8 @@ internal sealed class ScaleScenario(ScaleTarget target, int operations)
     /// <summary>The records the sweep must delete.</summary>
     public int ExpectedSwept => _expiring;
 
-    public async Task RunAsync(IReadOnlyList<int> sizes, TextWriter log, CancellationToken cancellationToken)
+    /// <summary>Fills and measures each size, then sweeps; <paramref name="measured"/> runs after each size and the sweep.</summary>
+    public async Task RunAsync(IReadOnlyList<int> sizes, TextWriter log, Func<Task> measured, CancellationToken cancellationToken)
     {
         _memoryBaseline = await target.MemoryBytesAsync().ConfigureAwait(false);
         foreach (var size in sizes)
@@ -51,10 +52,12 @@ internal sealed class ScaleScenario(ScaleTarget target, int operations)
             await target.SettleAsync().ConfigureAwait(false);
             await log.WriteLineAsync($"{target.Name}: filled to {size} in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s").ConfigureAwait(false);
             _levels.Add(await MeasureAsync(size, cancellationToken).ConfigureAwait(false));
+            await measured().ConfigureAwait(false);
         }
 
         Sweep = await SweepAsync(cancellationToken).ConfigureAwait(false);
         await log.WriteLineAsync($"{target.Name}: swept {Sweep.Swept} of {Sweep.Sessions}").ConfigureAwait(false);
+        await measured().ConfigureAwait(false);
     }
 
     private async Task FillToAsync(int size, CancellationToken cancellationToken)

@@ -70,6 +70,6 @@ public sealed class DemoLoginLimitTests
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 
-    private static Task<HttpResponseMessage> Login(DemoServer demo, string user, string password) =>
+    private static Task<HttpResponseMessage> Login(SampleServer demo, string user, string password) =>
         demo.Client.PostAsync("/api/login", CookieJar.Json(new JsonObject { ["user"] = user, ["password"] = password }.ToJsonString()));
 }

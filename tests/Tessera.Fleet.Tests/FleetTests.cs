@@ -143,15 +143,7 @@ public sealed class FleetTests
         Assert.Equal(HttpStatusCode.OK, await bob.LoginAsync(b, Bob, BobPassword));
         Assert.Equal(HttpStatusCode.NoContent, (await bob.PutAsync(a, "color", "red")).Status);
 
-        var outcomes = await HammerWhileAsync(a, b, [(alice, Alice), (bob, Bob)], async () =>
-        {
-            await Task.Delay(300);
-            await store.Server!.StopAsync(keep: true);
-            await Task.Delay(1500);
-        });
-
-        AssertCleanOutage(outcomes, a, b);
-        await store.Server!.RestartAsync();
+        await OutageUnderLoadAsync(store, a, b, alice, bob);
 
         foreach (var (client, user, color) in new[] { (alice, Alice, "blue"), (bob, Bob, "red") })
         {
@@ -176,15 +168,7 @@ public sealed class FleetTests
         Assert.Equal(HttpStatusCode.NoContent, (await alice.PutAsync(b, "color", "blue")).Status);
         Assert.Equal(HttpStatusCode.OK, await bob.LoginAsync(b, Bob, BobPassword));
 
-        var outcomes = await HammerWhileAsync(a, b, [(alice, Alice), (bob, Bob)], async () =>
-        {
-            await Task.Delay(300);
-            await store.Server!.StopAsync(keep: true);
-            await Task.Delay(1500);
-        });
-
-        AssertCleanOutage(outcomes, a, b);
-        await store.Server!.RestartAsync();
+        await OutageUnderLoadAsync(store, a, b, alice, bob);
 
         foreach (var client in new[] { alice, bob })
         {
@@ -259,6 +243,21 @@ public sealed class FleetTests
         Assert.Null(view.User);
         Assert.False(view.Data!.ContainsKey("color"));
         Assert.Contains("[3201]", b.Output);
+    }
+
+    /// <summary>Stops the store's server for 1.5 s while both users' clients read and write through both servers, checks the
+    /// outage was clean (<see cref="AssertCleanOutage"/>), and starts the server again on the same data.</summary>
+    private static async Task OutageUnderLoadAsync(FleetStore store, DemoInstance a, DemoInstance b, FleetClient alice, FleetClient bob)
+    {
+        var outcomes = await HammerWhileAsync(a, b, [(alice, Alice), (bob, Bob)], async () =>
+        {
+            await Task.Delay(300);
+            await store.Server!.StopAsync(keep: true);
+            await Task.Delay(1500);
+        });
+
+        AssertCleanOutage(outcomes, a, b);
+        await store.Server!.RestartAsync();
     }
 
     /// <summary>Clients keep reading and writing through both servers, alternating, until <paramref name="during"/> is done.</summary>

@@ -43,7 +43,7 @@ public sealed class ScaleScenarioTests : IDisposable
         await using (target)
         {
             var scenario = new ScaleScenario(target, operations: 50);
-            await scenario.RunAsync(Sizes, TextWriter.Null, CancellationToken.None);
+            await scenario.RunAsync(Sizes, TextWriter.Null, () => Task.CompletedTask, CancellationToken.None);
 
             Assert.Equal(Sizes, scenario.Levels.Select(l => l.Sessions));
             Assert.All(scenario.Levels, level =>

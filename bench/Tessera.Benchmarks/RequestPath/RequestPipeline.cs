@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Tessera.AspNetCore;
-using Tessera.Sqlite;
+using Tessera.HttpBench;
 
 namespace Tessera.Benchmarks.RequestPath;
 
@@ -16,62 +14,31 @@ namespace Tessera.Benchmarks.RequestPath;
 /// </summary>
 public sealed class RequestPipeline : IAsyncDisposable
 {
-    private const string Secret = "0108 0f16 1d24 2b32 3940 474e 555c 636a 7178 7f86 8d94 9ba2 a9b0 b7be c5cc d3da";
     private readonly WebApplication _app;
     private readonly RequestDelegate _pipeline;
-    private readonly string? _directory;
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tessera-requestpath-" + Guid.NewGuid().ToString("N"));
 
     private RequestPipeline(string mode)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var sqlite = mode.StartsWith("tessera-sqlite", StringComparison.Ordinal);
-        if (sqlite)
+        var session = SessionBenchApp.AddSessions(builder.Services, mode, _directory);
+        if (!session && mode != "bare")
         {
-            _directory = Path.Combine(Path.GetTempPath(), "tessera-requestpath-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(_directory);
-        }
-
-        switch (mode)
-        {
-            case "bare":
-                break;
-            case "aspnet-session":
-                builder.Services.AddDistributedMemoryCache();
-                builder.Services.AddSession(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
-                break;
-            case "tessera-cookie":
-            case "tessera-memory":
-            case "tessera-sqlite":
-            case "tessera-sqlite-durable":
-                builder.Services.AddTessera(o =>
-                {
-                    o.Secrets.Add(Secret.Replace(" ", "", StringComparison.Ordinal));
-                    o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.None;
-                    o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
-                    o.Store.Provider = sqlite ? "Sqlite" : "Memory";
-                    o.Store.ConnectionString = sqlite ? "Data Source=" + Path.Combine(_directory!, "bench.db") : null;
-                }).AddSqliteStore(configure: o => o.DurableCommits = mode == "tessera-sqlite-durable");
-                break;
-            default:
-                throw new ArgumentException($"unknown mode '{mode}'", nameof(mode));
+            throw new ArgumentException($"unknown mode '{mode}'", nameof(mode));
         }
 
         _app = builder.Build();
-        if (mode == "aspnet-session")
+        if (session)
         {
-            _app.UseSession();
-        }
-        else if (mode != "bare")
-        {
-            _app.UseTessera();
+            SessionBenchApp.UseSessions(_app, mode);
         }
 
         _app.Run(EndpointAsync);
         _pipeline = ((IApplicationBuilder)_app).Build();
     }
 
-    /// <summary>The modes: bare, aspnet-session, tessera-cookie, tessera-memory, tessera-sqlite, tessera-sqlite-durable.</summary>
+    /// <summary>The modes: bare, or one of <see cref="SessionBenchApp"/>'s.</summary>
     public static async Task<RequestPipeline> StartAsync(string mode)
     {
         var pipeline = new RequestPipeline(mode);
@@ -119,7 +86,7 @@ public sealed class RequestPipeline : IAsyncDisposable
     {
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (_directory is not null)
+        if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);
         }
@@ -130,17 +97,13 @@ public sealed class RequestPipeline : IAsyncDisposable
         switch (c.Request.Path.Value)
         {
             case "/init":
-                await c.Session.LoadAsync();
-                c.Session.SetInt32("n", 0);
-                c.Session.SetString("user", "bench-user");
+                await SessionBenchApp.InitAsync(c);
                 break;
             case "/work":
-                await c.Session.LoadAsync();
-                c.Session.SetInt32("n", (c.Session.GetInt32("n") ?? 0) + 1);
+                await SessionBenchApp.WorkAsync(c);
                 break;
             case "/read":
-                await c.Session.LoadAsync();
-                if (c.Session.GetString("user") is null)
+                if (!await SessionBenchApp.ReadAsync(c))
                 {
                     throw new InvalidOperationException("/read: the session did not load.");
                 }

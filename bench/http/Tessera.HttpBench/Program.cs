@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Tessera.AspNetCore;
+using Tessera.HttpBench;
 using Tessera.Sqlite;
 
 // One small Kestrel app per benchmark case, chosen by the first argument; bench/http/run.sh drives each with wrk.
@@ -13,34 +14,14 @@ using Tessera.Sqlite;
 var mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: Tessera.HttpBench <mode> --urls http://127.0.0.1:PORT");
 var builder = WebApplication.CreateBuilder(args[1..]);
 builder.Logging.ClearProviders();
-var secret = Convert.ToHexStringLower(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray());
+var secret = SessionBenchApp.Secret;
 var dataDir = Path.Combine(Path.GetTempPath(), "tessera-httpbench-" + Environment.ProcessId);
-var sqlite = mode.StartsWith("tessera-sqlite", StringComparison.Ordinal);
 var untouched = mode is "tessera-untouched" or "tessera-sqlite-untouched";
+var session = SessionBenchApp.AddSessions(builder.Services, mode, dataDir);
 
 switch (mode)
 {
     case "bare":
-        break;
-    case "aspnet-session":
-        builder.Services.AddDistributedMemoryCache();
-        builder.Services.AddSession(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
-        break;
-    case "tessera-cookie":
-    case "tessera-memory":
-    case "tessera-sqlite":
-    case "tessera-sqlite-durable":
-    case "tessera-sqlite-untouched":
-    case "tessera-untouched":
-        Directory.CreateDirectory(dataDir);
-        builder.Services.AddTessera(o =>
-        {
-            o.Secrets.Add(secret);
-            o.Cookie.SecurePolicy = CookieSecurePolicy.None;
-            o.Mode = mode == "tessera-cookie" ? TesseraMode.Cookie : TesseraMode.Server;
-            o.Store.Provider = sqlite ? "Sqlite" : "Memory";
-            o.Store.ConnectionString = sqlite ? "Data Source=" + Path.Combine(dataDir, "bench.db") : null;
-        }).AddSqliteStore(configure: o => o.DurableCommits = mode == "tessera-sqlite-durable");
         break;
     case "authtkt":
         builder.Services.AddAuthentication(AuthTktDefaults.AuthenticationScheme).AddAuthTkt(o =>
@@ -83,17 +64,21 @@ switch (mode)
         builder.Services.AddAuthorization();
         break;
     default:
-        throw new ArgumentException($"unknown mode '{mode}'");
+        if (!session)
+        {
+            throw new ArgumentException($"unknown mode '{mode}'");
+        }
+
+        break;
 }
 
 var app = builder.Build();
 var auth = mode is "authtkt" or "cookie-auth" or "cookie-ticketstore-memory" or "cookie-ticketstore-sqlite" or "tessera-scheme";
-var session = !auth && (mode == "aspnet-session" || mode.StartsWith("tessera-", StringComparison.Ordinal));
-if (mode == "aspnet-session")
+if (session)
 {
-    app.UseSession();
+    SessionBenchApp.UseSessions(app, mode);
 }
-else if (session || mode == "tessera-scheme")
+else if (mode == "tessera-scheme")
 {
     app.UseTessera();
 }
@@ -113,23 +98,15 @@ if (session)
 {
     app.MapGet("/init", async (HttpContext c) =>
     {
-        await c.Session.LoadAsync();
-        c.Session.SetInt32("n", 0);
-        c.Session.SetString("user", "bench-user");
+        await SessionBenchApp.InitAsync(c);
         return "ok";
     });
     app.MapGet("/work", async (HttpContext c) =>
     {
-        await c.Session.LoadAsync();
-        var n = c.Session.GetInt32("n") ?? 0;
-        c.Session.SetInt32("n", n + 1);
+        await SessionBenchApp.WorkAsync(c);
         return "ok";
     });
-    app.MapGet("/read", async (HttpContext c) =>
-    {
-        await c.Session.LoadAsync();
-        return c.Session.GetString("user") is null ? "missing" : "ok";
-    });
+    app.MapGet("/read", async (HttpContext c) => await SessionBenchApp.ReadAsync(c) ? "ok" : "missing");
 }
 else if (auth)
 {

@@ -33,6 +33,8 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
     private const int LockStripes = 64;
     private static readonly TimeSpan AbandonedTempAge = TimeSpan.FromHours(1);
     private static readonly byte[] Magic = "TSF1"u8.ToArray();
+    private static readonly long MinUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private readonly string _records;
     private readonly string _tmp;
@@ -476,33 +478,40 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         }
 
         var key = SessionKey.TryParse(Path.GetFileNameWithoutExtension(path), out var k) ? k : throw new InvalidDataException($"'{path}' is not named after a session key.");
-        return Parse(key, bytes) ?? throw new InvalidDataException($"'{path}' is not a version {LayoutVersion} session file.");
+        return Parse(path, key, bytes);
     }
 
-    private static SessionRecord? Parse(SessionKey key, ReadOnlySpan<byte> span)
+    /// <summary>Reads a whole record; anything malformed (a damaged or truncated file) is an <see cref="InvalidDataException"/> saying what.</summary>
+    private static SessionRecord Parse(string path, SessionKey key, ReadOnlySpan<byte> span)
     {
-        if (span.Length < HeaderLength + 2 || !span[..4].SequenceEqual(Magic))
+        if (span.Length < HeaderLength + 2)
         {
-            return null;
+            throw Malformed(path, "it is shorter than the header");
         }
 
+        var expires = ExpiryOf(path, span);
         var version = BinaryPrimitives.ReadInt64LittleEndian(span[4..]);
-        var expires = BinaryPrimitives.ReadInt64LittleEndian(span[12..]);
         var offset = HeaderLength;
         int tagLength = BinaryPrimitives.ReadUInt16LittleEndian(span[offset..]);
         offset += 2;
         if (span.Length < offset + tagLength + 4)
         {
-            return null;
+            throw Malformed(path, "the user tag runs past the end");
         }
 
-        var tag = tagLength == 0 ? null : Encoding.ASCII.GetString(span.Slice(offset, tagLength));
+        var tagBytes = span.Slice(offset, tagLength);
+        if (!Ascii.IsValid(tagBytes))
+        {
+            throw Malformed(path, "the user tag is not ASCII"); // Serialize writes ASCII only: anything else is damage.
+        }
+
+        var tag = tagLength == 0 ? null : Encoding.ASCII.GetString(tagBytes);
         offset += tagLength;
         var listingLength = BinaryPrimitives.ReadInt32LittleEndian(span[offset..]);
         offset += 4;
         if (listingLength < 0 || span.Length < (long)offset + listingLength + 4)
         {
-            return null;
+            throw Malformed(path, "the listing runs past the end");
         }
 
         var listing = span.Slice(offset, listingLength).ToArray();
@@ -511,11 +520,31 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
         offset += 4;
         if (dataLength < 0 || span.Length != (long)offset + dataLength)
         {
-            return null;
+            throw Malformed(path, "the data length does not match the file's length");
         }
 
-        return new SessionRecord(key, version, span.Slice(offset, dataLength).ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(expires), tag, listingLength == 0 ? default : listing);
+        return new SessionRecord(key, version, span.Slice(offset, dataLength).ToArray(), expires, tag, listingLength == 0 ? default : listing);
     }
+
+    /// <summary>The expiry in a header that starts with the magic; a time no <see cref="DateTimeOffset"/> holds is damage, not a date.</summary>
+    private static DateTimeOffset ExpiryOf(string path, ReadOnlySpan<byte> header)
+    {
+        if (!header[..4].SequenceEqual(Magic))
+        {
+            throw Malformed(path, "it does not start with the magic 'TSF1'");
+        }
+
+        var milliseconds = BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
+        if (milliseconds < MinUnixMilliseconds || milliseconds > MaxUnixMilliseconds)
+        {
+            throw Malformed(path, $"the expiry {milliseconds} ms since 1970 is outside the dates a DateTimeOffset holds");
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+    }
+
+    private static InvalidDataException Malformed(string path, string reason) =>
+        new($"'{path}' is not a version {LayoutVersion} session file: {reason}.");
 
     /// <summary>Deletes the marker of <paramref name="key"/> under <paramref name="tag"/> if, under the key's lock, the record no longer carries that tag.</summary>
     private async ValueTask PruneMarkerAsync(string tag, SessionKey key, CancellationToken cancellationToken)
@@ -662,9 +691,9 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
             try
             {
                 using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-                if (stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false) != HeaderLength || !header[..4].SequenceEqual(Magic))
+                if (stream.ReadAtLeast(header, HeaderLength, throwOnEndOfStream: false) != HeaderLength)
                 {
-                    throw new InvalidDataException($"'{file}' is not a version {LayoutVersion} session file.");
+                    throw Malformed(file, "it is shorter than the header");
                 }
             }
             catch (FileNotFoundException)
@@ -672,7 +701,7 @@ public sealed class FileSessionStore : ISessionStore, IUserSessionIndex, IExpire
                 continue;
             }
 
-            result.Add((key, DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(header[12..]))));
+            result.Add((key, ExpiryOf(file, header)));
         }
 
         return result;

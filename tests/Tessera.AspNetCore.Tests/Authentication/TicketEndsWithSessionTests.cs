@@ -129,8 +129,7 @@ public sealed class TicketEndsWithSessionTests
     public async Task Refresh_LiveSession_ReissuesDueTicket()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = await TesseraSchemeApp.StartAsync(
-            authTkt: true, configureTicket: o => o.Timeout = TimeSpan.FromMinutes(10), services: s => s.AddSingleton<TimeProvider>(time));
+        await using var app = await StartWithTenMinuteTicketsAsync(time);
         var jar = new CookieJar();
         using var login = await jar.PostAsync(app.Client, "/login/alice");
         var first = jar["auth_tkt"]!;
@@ -150,8 +149,7 @@ public sealed class TicketEndsWithSessionTests
     public async Task Refresh_ValidTicketWithoutSession_RefusedAndCleared()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = await TesseraSchemeApp.StartAsync(
-            authTkt: true, configureTicket: o => o.Timeout = TimeSpan.FromMinutes(10), services: s => s.AddSingleton<TimeProvider>(time));
+        await using var app = await StartWithTenMinuteTicketsAsync(time);
         var jar = new CookieJar();
         using var login = await jar.PostAsync(app.Client, "/login/alice");
         var stolen = Thief(jar["auth_tkt"]!);
@@ -189,6 +187,10 @@ public sealed class TicketEndsWithSessionTests
         Assert.Equal(HttpStatusCode.NoContent, refresh.StatusCode);
         Assert.Null(CookieJar.SetCookie(refresh, "auth_tkt"));
     }
+
+    /// <summary>The scheme with auth_tkt tickets that time out after 10 minutes on <paramref name="time"/>.</summary>
+    private static Task<TestApp> StartWithTenMinuteTicketsAsync(FakeTimeProvider time) =>
+        TesseraSchemeApp.StartAsync(authTkt: true, configureTicket: o => o.Timeout = TimeSpan.FromMinutes(10), services: s => s.AddSingleton<TimeProvider>(time));
 
     private static CookieJar Thief(string ticket)
     {

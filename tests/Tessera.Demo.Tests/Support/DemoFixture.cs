@@ -1,3 +1,5 @@
+using Tessera.TestSupport;
+
 namespace Tessera.Demo.Tests.Support;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Tessera.Demo.Tests.Support;
 /// </summary>
 public sealed class DemoFixture : IAsyncLifetime
 {
-    public DemoServer Server { get; private set; } = null!;
+    public SampleServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await DemoServer.StartAsync(DemoServer.InsecureHttp(
         ("Demo__Users__carol", "carol-password"),

@@ -5,13 +5,13 @@ using Tessera.TestSupport;
 namespace Tessera.Identity.Tests.Support;
 
 /// <summary>One browser of a user: its own cookie jar against the sample's JSON API, sending Origin as a browser's fetch does.</summary>
-public sealed class Device(IdentitySampleServer server, string userAgent)
+public sealed class Device(SampleServer server, string userAgent)
 {
     public const string CookieName = ".AspNetCore.Identity.Application";
 
     public CookieJar Jar { get; } = new();
 
-    public static async Task RegisterAsync(IdentitySampleServer server, string email, string password)
+    public static async Task RegisterAsync(SampleServer server, string email, string password)
     {
         using var response = await new Device(server, "register").PostAsync("/register", new { email, password });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -161,14 +161,21 @@ public sealed class FileSessionStoreTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Load_MutatedOrTruncatedFile_ReturnsRecordOrThrowsSessionStoreExceptionOnly()
+    /// <summary>Saves a record with a tag and a listing: 99 bytes, magic 0-3, version 4-11, expiry 12-19, tag length 20-21,
+    /// tag 22-23, listing length 24-27, listing 28-30, data length 31-34, data 35-98.</summary>
+    private async Task<(FileSessionStore Store, SessionRecord Record, string Path, byte[] Original)> SaveTaggedAsync()
     {
         var store = new FileSessionStore(_root.Path, _clock);
         var record = Record() with { UserTag = "ab", Listing = new byte[] { 1, 2, 3 } };
         await store.SaveAsync(record, 0, default);
         var path = FileOf(store, record.Key);
-        var original = await File.ReadAllBytesAsync(path);
+        return (store, record, path, await File.ReadAllBytesAsync(path));
+    }
+
+    [Fact]
+    public async Task Load_MutatedOrTruncatedFile_ReturnsRecordOrThrowsSessionStoreExceptionOnly()
+    {
+        var (store, record, path, original) = await SaveTaggedAsync();
         Prop.ForAll(
             Gen.Choose(0, original.Length - 1).ToArbitrary(),
             Gen.Choose(0, 255).ToArbitrary(),
@@ -192,6 +199,45 @@ public sealed class FileSessionStoreTests : IDisposable
                     return e.InnerException is InvalidDataException;
                 }
             }).QuickCheckThrowOnFailure();
+    }
+
+    // Found by the property above (1 run in ~20 failed): byte 18 set to 65 put the expiry at 18296820172192640 ms, past
+    // DateTimeOffset.MaxValue, and DateTimeOffset.FromUnixTimeMilliseconds threw ArgumentOutOfRangeException past the store.
+    [Theory]
+    [InlineData(18, 65, 99, "the expiry 18296820172192640 ms since 1970 is outside the dates")]
+    [InlineData(19, 0x80, 99, "is outside the dates")]
+    [InlineData(0, (byte)'X', 99, "it does not start with the magic")]
+    [InlineData(20, 2, 21, "it is shorter than the header")]
+    [InlineData(20, 0xFF, 99, "the user tag runs past the end")]
+    [InlineData(22, 0xE9, 99, "the user tag is not ASCII")]
+    [InlineData(27, 0x7F, 99, "the listing runs past the end")]
+    [InlineData(34, 0x80, 99, "the data length does not match")]
+    [InlineData(0, (byte)'T', 98, "the data length does not match")]
+    public async Task Load_MalformedFile_ThrowsSessionStoreExceptionSayingWhy(int position, int value, int length, string reason)
+    {
+        var (store, record, path, original) = await SaveTaggedAsync();
+        var mutated = original[..length];
+        mutated[position] = (byte)value;
+        await File.WriteAllBytesAsync(path, mutated);
+
+        var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.LoadAsync(record.Key, default));
+
+        Assert.IsType<InvalidDataException>(error.InnerException);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StatisticsAndSweep_ExpiryOutsideDateRange_ThrowSessionStoreException()
+    {
+        var (store, _, path, original) = await SaveTaggedAsync();
+        original[18] = 65;
+        await File.WriteAllBytesAsync(path, original);
+
+        var statistics = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.GetStatisticsAsync(default));
+        var sweep = await Assert.ThrowsAsync<SessionStoreException>(async () => await store.SweepAsync(default));
+
+        Assert.Contains("is outside the dates", statistics.Message, StringComparison.Ordinal);
+        Assert.Contains("is outside the dates", sweep.Message, StringComparison.Ordinal);
     }
 
     [Fact]
