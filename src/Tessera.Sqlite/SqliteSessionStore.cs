@@ -35,7 +35,10 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private const int CacheKibibytes = 8192;
     private static readonly TimeSpan MinSweepPause = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxSweepPause = TimeSpan.FromMilliseconds(50);
-    private readonly ConcurrentBag<PooledConnection> _idle = [];
+    // LIFO, so the connection used last (its page cache warm) goes out first. Counted separately: a concurrent
+    // collection's Count walks or locks the whole collection, and RunAsync checks it on every call.
+    private readonly ConcurrentStack<PooledConnection> _idle = new();
+    private int _idleCount;
     private readonly Lock _schemaGate = new();
     // SQLite has one writer at a time. Writers of this process queue here instead of in SQLite's busy handler, which
     // sleeps and polls (up to 100 ms a turn) and so can starve behind a sweep that takes the lock back at once.
@@ -309,8 +312,9 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     {
         _disposed = true;
         _writeGate.Dispose();
-        while (_idle.TryTake(out var connection))
+        while (_idle.TryPop(out var connection))
         {
+            Interlocked.Decrement(ref _idleCount);
             connection.Dispose();
         }
     }
@@ -344,7 +348,17 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
                 EnsureSchema();
             }
 
-            var connection = _idle.TryTake(out var idle) ? idle : new PooledConnection(Open(), _commandTimeoutSeconds);
+            PooledConnection connection;
+            if (_idle.TryPop(out var idle))
+            {
+                Interlocked.Decrement(ref _idleCount);
+                connection = idle;
+            }
+            else
+            {
+                connection = new PooledConnection(Open(), _commandTimeoutSeconds);
+            }
+
             T result;
             try
             {
@@ -357,13 +371,18 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
                 throw;
             }
 
-            if (_disposed || _idle.Count >= MaxIdleConnections)
+            if (_disposed)
             {
+                connection.Dispose();
+            }
+            else if (Interlocked.Increment(ref _idleCount) > MaxIdleConnections)
+            {
+                Interlocked.Decrement(ref _idleCount);
                 connection.Dispose();
             }
             else
             {
-                _idle.Add(connection);
+                _idle.Push(connection);
             }
 
             return ValueTask.FromResult(result);
