@@ -5,8 +5,9 @@
 #   dotnet build bench/http/Tessera.HttpBench/Tessera.HttpBench.csproj -c Release
 # Summarise with bench/http/profile/summary.py.
 # Starts Tessera.HttpBench like bench/http/run.sh (same modes, 128 sessions from /init, wrk -t1 -c16 with cookies.lua),
-# warms up 20 s (ReadyToRun is off so every frame gets a JIT name: hot code must reach tier 1), then samples the server with perf (on-CPU, 499 Hz, call graphs; JIT frames named through the runtime's
-# perf map; DOTNET_EnableWriteXorExecute=0 so perf can match them) for N s, then with dotnet-trace (managed stacks, SampleProfiler) for N s.
+# warms up 20 s (ReadyToRun is off so every frame gets a JIT name: hot code must reach tier 1), then samples the
+# server with perf (on-CPU, 499 Hz, call graphs; JIT frames named through the runtime's perf map, which perf can match
+# with DOTNET_EnableWriteXorExecute=0) for N s, then with dotnet-trace (managed stacks, SampleProfiler) for N s.
 set -euo pipefail
 name=$1 mode=$2 path=$3 want_cookies=$4 secs=${5:-10}
 HERE=$(cd "$(dirname "$0")/.." && pwd)

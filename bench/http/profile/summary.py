@@ -100,7 +100,7 @@ def summarise(name, reqs=None, cpu_us=None, top=25, pattern=r"Tessera|Microsoft\
 def render(name, r):
     n, us = r["n"], r["us"]
     out = [f"### {name}", "", f"{n} on-CPU samples (499 Hz), {r['skipped']} more on the JIT thread left out" +
-           (f"; server CPU {us:.1f} µs/request during the sampled window" if us else ""), ""]
+           (f"; µs below = share × {us:.1f} µs/request (quiet run, http.md)" if us else ""), ""]
     out += ["| where (deepest frame that decides) | % of samples | ≈ µs/request |", "| --- | ---: | ---: |"]
     for c, v in r["cats"].most_common():
         out.append(f"| {c} | {100*v/n:.1f} | {us*v/n:.1f} |" if us else f"| {c} | {100*v/n:.1f} | |")
