@@ -123,7 +123,8 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
 
     internal byte[]? OriginalPlaintext { get; set; }
 
-    internal IReadOnlySet<string> DirtyKeys => _dirtyKeys;
+    /// <summary>What this request changed since the load or the last save, for <see cref="SessionMerger"/>.</summary>
+    internal SessionChanges Changes => new(_dirtyKeys, Cleared, NestedMutation, OriginalPlaintext, AuthChanged, MetadataChanged);
 
     /// <summary>Gets or sets a value; getting a missing key returns <see langword="null"/>, setting marks the session modified.</summary>
     public JsonNode? this[string key]

@@ -333,7 +333,7 @@ public sealed class SessionManager
                 throw Conflict(session, "the stored record no longer opens with this session's key");
             }
 
-            Merge(session, theirs);
+            session.State = SessionMerger.Merge(session.State, session.Changes, theirs);
             session.StoredVersion = current.Version;
             session.OriginalPlaintext = currentPlaintext;
         }
@@ -542,68 +542,6 @@ public sealed class SessionManager
 
     private static SessionConflictException Conflict(ServerSession session, string reason) =>
         new($"Session {session.Fingerprint} could not be saved: {reason}. This request's changes were not stored.");
-
-    /// <summary>Re-applies this request's changes onto the state another request saved.</summary>
-    private static void Merge(ServerSession session, SessionState theirs)
-    {
-        var ours = session.State;
-        var keys = new HashSet<string>(session.DirtyKeys, StringComparer.Ordinal);
-        if (session.NestedMutation)
-        {
-            // A caller mutated a node in place and set IsModified: find which keys differ from what was loaded.
-            // Values never handed out cannot have been mutated.
-            var original = session.OriginalPlaintext is null ? null : SessionState.Parse(session.OriginalPlaintext);
-            var before = original?.Values ?? [];
-            foreach (var (key, value) in ours.Values)
-            {
-                if (value.IsMaterialized && (!before.TryGetValue(key, out var old) || !JsonNode.DeepEquals(old.Node, value.Node)))
-                {
-                    keys.Add(key);
-                }
-            }
-
-            foreach (var key in before.Keys)
-            {
-                if (!ours.Values.ContainsKey(key))
-                {
-                    keys.Add(key);
-                }
-            }
-        }
-
-        if (session.Cleared)
-        {
-            theirs.Values.Clear();
-        }
-
-        foreach (var key in keys)
-        {
-            if (ours.Values.TryGetValue(key, out var value))
-            {
-                theirs.Values[key] = value;
-            }
-            else
-            {
-                theirs.Values.Remove(key);
-            }
-        }
-
-        if (session.AuthChanged)
-        {
-            theirs.UserId = ours.UserId;
-            theirs.CheckHash = ours.CheckHash;
-            theirs.Extras = ours.Extras;
-        }
-
-        if (session.MetadataChanged)
-        {
-            theirs.IdleTimeout = ours.IdleTimeout;
-            theirs.Lifetime = ours.Lifetime;
-        }
-
-        theirs.AccessedMs = Math.Max(theirs.AccessedMs, ours.AccessedMs);
-        session.State = theirs;
-    }
 
     private ServerSession NewSession(SessionLoadVerdict verdict, SessionClientInfo client)
     {
