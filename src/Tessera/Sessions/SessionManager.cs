@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,15 +21,11 @@ namespace Tessera.Sessions;
 /// </remarks>
 public sealed class SessionManager
 {
-    private const string UserTagPurpose = "tessera/session-user-tag/v1";
-    private const string ListingPurpose = "tessera/session-listing/v1";
-
     private readonly ISessionStore _store;
     private readonly SessionManagerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly byte[][] _userTagKeys;
-    private readonly byte[][] _listingKeys;
+    private readonly SessionRecordCodec _codec;
     private readonly StoreKeyCheck _keyCheck;
     private readonly TesseraMetrics _metrics;
     private readonly SessionCipherCache _ciphers;
@@ -54,8 +49,7 @@ public sealed class SessionManager
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _userTagKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, UserTagPurpose))];
-        _listingKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, ListingPurpose))];
+        _codec = new SessionRecordCodec(keyring);
         _keyCheck = new StoreKeyCheck(keyring);
         _metrics = TesseraMetrics.For(meterFactory);
         _ciphers = new SessionCipherCache(options.CipherCacheSize);
@@ -170,7 +164,7 @@ public sealed class SessionManager
             cipher = SessionSealer.CreateCipher(dataKey);
         }
 
-        var plaintext = SessionSealer.Open(cipher, handle.Key, record.Data.Span);
+        var plaintext = SessionRecordCodec.OpenData(cipher, record);
         var state = plaintext is null ? null : SessionState.Parse(plaintext);
         if (state is null)
         {
@@ -326,7 +320,7 @@ public sealed class SessionManager
                 throw Conflict(session, "another request deleted the session or it expired (signed out, revoked or reset)");
             }
 
-            var currentPlaintext = SessionSealer.Open(session.GetCipher(), session.Handle.Key, current.Data.Span);
+            var currentPlaintext = SessionRecordCodec.OpenData(session.GetCipher(), current);
             var theirs = currentPlaintext is null ? null : SessionState.Parse(currentPlaintext);
             if (theirs is null)
             {
@@ -475,7 +469,7 @@ public sealed class SessionManager
                 continue;
             }
 
-            var listing = OpenListing(record);
+            var listing = _codec.OpenListing(record);
             list.Add(new UserSessionInfo(
                 record.Key.Fingerprint,
                 listing?.Created ?? DateTimeOffset.MinValue,
@@ -518,7 +512,7 @@ public sealed class SessionManager
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var index = UserIndex();
         SessionKey? except = exceptCurrent is null || exceptCurrent.IsNew ? null : exceptCurrent.Handle.Key;
-        var count = await index.DeleteByUserTagsAsync(UserTags(userId), except, cancellationToken).ConfigureAwait(false);
+        var count = await index.DeleteByUserTagsAsync(_codec.UserTags(userId), except, cancellationToken).ConfigureAwait(false);
         SessionLog.Revoked(_logger, count);
         return count;
     }
@@ -527,14 +521,7 @@ public sealed class SessionManager
     public string ComputeUserTag(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        return UserTag(_userTagKeys[0], userId);
-    }
-
-    private static string UserTag(byte[] key, string userId)
-    {
-        Span<byte> tag = stackalloc byte[HmacSha256.HashLength];
-        HmacSha256.ComputeWithServerKey(key, Encoding.UTF8.GetBytes(userId), tag);
-        return Convert.ToHexStringLower(tag);
+        return _codec.UserTag(userId);
     }
 
     private static string HashCheckValue(string checkValue) =>
@@ -585,74 +572,16 @@ public sealed class SessionManager
         session.ClearCookieRequested = true;
     }
 
-    private DateTimeOffset ExpiresAt(SessionState state)
-    {
-        var idle = state.IdleTimeout ?? _options.IdleTimeout;
-        var lifetime = state.Lifetime ?? _options.AbsoluteLifetime;
-        var accessed = DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs);
-        var created = DateTimeOffset.FromUnixTimeMilliseconds(state.CreatedMs);
-        var idleEnd = AddSaturating(accessed, idle);
-        var absoluteEnd = AddSaturating(created, lifetime);
-        return idleEnd < absoluteEnd ? idleEnd : absoluteEnd;
-    }
+    private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version) =>
+        _codec.Seal(session, plaintext, version, ExpiresAt(session.State), _options.RecordClientInfo);
 
-    // A lifetime that runs past the calendar's end means "until the end": DateTimeOffset.MaxValue, never an overflow.
-    private static DateTimeOffset AddSaturating(DateTimeOffset time, TimeSpan span) =>
-        span >= DateTimeOffset.MaxValue - time ? DateTimeOffset.MaxValue : time + span;
-
-    private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version)
-    {
-        var state = session.State;
-        var key = session.Handle.Key;
-        var data = SessionSealer.Seal(session.GetCipher(), key, plaintext);
-        if (state.UserId is null)
-        {
-            return new SessionRecord(key, version, data, ExpiresAt(state));
-        }
-
-        var listing = new ListingInfo(
-            DateTimeOffset.FromUnixTimeMilliseconds(state.CreatedMs),
-            DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs),
-            _options.RecordClientInfo ? session.Client.IpAddress : null,
-            _options.RecordClientInfo ? session.Client.UserAgent : null);
-        var sealedListing = SessionSealer.Seal(_listingKeys[0], key, JsonSerializer.SerializeToUtf8Bytes(listing, ListingJsonContext.Default.ListingInfo));
-        return new SessionRecord(key, version, data, ExpiresAt(state), UserTag(_userTagKeys[0], state.UserId), sealedListing);
-    }
-
-    private ListingInfo? OpenListing(SessionRecord record)
-    {
-        if (record.Listing.IsEmpty)
-        {
-            return null;
-        }
-
-        foreach (var key in _listingKeys)
-        {
-            var plaintext = SessionSealer.Open(key, record.Key, record.Listing.Span);
-            if (plaintext is not null)
-            {
-                try
-                {
-                    return JsonSerializer.Deserialize(plaintext, ListingJsonContext.Default.ListingInfo);
-                }
-                catch (JsonException)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return null;
-    }
+    private DateTimeOffset ExpiresAt(SessionState state) => SessionExpiry.ExpiresAt(state, _options);
 
     private async ValueTask<IReadOnlyList<SessionRecord>> ListRecordsAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        return await UserIndex().ListByUserTagsAsync(UserTags(userId), cancellationToken).ConfigureAwait(false);
+        return await UserIndex().ListByUserTagsAsync(_codec.UserTags(userId), cancellationToken).ConfigureAwait(false);
     }
-
-    // One tag per keyring secret (sessions saved before a rotation carry an older one), looked up in one store call.
-    private string[] UserTags(string userId) => [.. _userTagKeys.Select(key => UserTag(key, userId))];
 
     /// <summary>Saves a record; the first save of this manager also records the store's key-check value (see <see cref="StoreKeyCheck"/>).</summary>
     private async ValueTask<SaveResult> SaveRecordAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)
