@@ -15,7 +15,7 @@ internal sealed class ServerModeEngine : ISessionEngine
     private readonly LegacyCookieReader? _legacy;
     private readonly TesseraHttpMetrics _metrics;
 
-    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
+    public ServerModeEngine(SessionManager manager, UserSessionDirectory? users, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
         _metrics = metrics;
         _manager = manager;
@@ -23,6 +23,7 @@ internal sealed class ServerModeEngine : ISessionEngine
         Logger = logger;
         _legacy = legacy;
         Cutoffs = cutoffs;
+        Users = users;
         _cookie = new SessionCookie(o.Cookie, time);
         CookieHasMaxAge = o.Cookie.MaxAge is not null;
         MaxSessionSize = o.MaxSessionSize;
@@ -32,6 +33,9 @@ internal sealed class ServerModeEngine : ISessionEngine
 
     /// <summary>Where a sign-out, revocation or password change ends the user's auth_tkt tickets; <see langword="null"/> without the auth_tkt scheme.</summary>
     public AuthTktCutoffs? Cutoffs { get; }
+
+    /// <summary>Lists and revokes a user's sessions; <see langword="null"/> when the store has no user index.</summary>
+    public UserSessionDirectory? Users { get; }
 
     public bool CookieHasMaxAge { get; }
 

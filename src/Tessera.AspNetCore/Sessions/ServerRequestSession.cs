@@ -59,6 +59,9 @@ internal sealed class ServerRequestSession : RequestSession
 
     private ServerSession Session => _opened ?? OpenPending();
 
+    private UserSessionDirectory Users => _engine.Users
+        ?? throw new NotSupportedException($"Session store '{_manager.Store.Name}' has no user index (IUserSessionIndex): listing and revoking a user's sessions need a store that has one (SQLite, PostgreSQL, Redis, file or memory).");
+
     public override string Id => Session.IsNew ? string.Empty : Session.Fingerprint;
 
     public override bool IsNew => Session.IsNew;
@@ -156,7 +159,7 @@ internal sealed class ServerRequestSession : RequestSession
             return [];
         }
 
-        var list = await _manager.ListUserSessionsAsync(user, Session, cancellationToken).ConfigureAwait(false);
+        var list = await Users.ListAsync(user, Session, cancellationToken).ConfigureAwait(false);
         return [.. list.Select(s => new TesseraSessionInfo(s.Fingerprint, s.IsCurrent, s.CreatedAt, s.LastSeenAt, s.ClientIp, s.UserAgent))];
     }
 
@@ -174,7 +177,7 @@ internal sealed class ServerRequestSession : RequestSession
         }
 
         await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
+        return await Users.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default)
@@ -185,7 +188,7 @@ internal sealed class ServerRequestSession : RequestSession
         }
 
         await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAllAsync(user, Session, cancellationToken).ConfigureAwait(false);
+        return await Users.RevokeAllAsync(user, Session, cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<int> RevokeAllAsync(CancellationToken cancellationToken = default)
@@ -196,7 +199,7 @@ internal sealed class ServerRequestSession : RequestSession
         }
 
         await EndTicketsAsync(_engine.Cutoffs, user, cancellationToken).ConfigureAwait(false);
-        var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
+        var count = await Users.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
         await _manager.SignOutAsync(Session, cancellationToken).ConfigureAwait(false);
         _sizes = null;
         return count;

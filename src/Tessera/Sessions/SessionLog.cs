@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Tessera.Sessions;
 
-/// <summary>Log messages of the session manager (event ids 1200-1299). Only fingerprints, never handles.</summary>
+/// <summary>Log messages of the session manager and the user session directory (event ids 1200-1299). Only fingerprints, never handles.</summary>
 internal static partial class SessionLog
 {
     [LoggerMessage(1200, LogLevel.Debug, "Session cookie rejected: {Verdict} (session {Fingerprint})")]

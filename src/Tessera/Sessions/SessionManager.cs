@@ -11,8 +11,9 @@ using Tessera.Stores;
 namespace Tessera.Sessions;
 
 /// <summary>
-/// Loads, saves, signs in and out, checks and revokes server-side sessions over an <see cref="ISessionStore"/>.
-/// Thread-safe; one instance serves the whole application.
+/// Loads, saves (merging key by key when another request saved first), signs in and out, checks
+/// and rotates server-side sessions over an <see cref="ISessionStore"/>. Listing and revoking a user's sessions is
+/// <see cref="UserSessionDirectory"/>'s job. Thread-safe; one instance serves the whole application.
 /// </summary>
 /// <remarks>
 /// The store sees only <see cref="SessionKey"/> (a hash of the cookie's lookup id), a version, an expiry time,
@@ -451,79 +452,6 @@ public sealed class SessionManager
         }
     }
 
-    /// <summary>Lists the live sessions of a user, most recently seen first. Never returns handles.</summary>
-    /// <param name="userId">The user.</param>
-    /// <param name="currentSession">The session asking, marked <see cref="UserSessionInfo.IsCurrent"/>; may be null.</param>
-    /// <param name="cancellationToken">Cancels the store calls.</param>
-    /// <exception cref="NotSupportedException">The store has no user index.</exception>
-    /// <exception cref="SessionStoreException">The store failed.</exception>
-    public async ValueTask<IReadOnlyList<UserSessionInfo>> ListUserSessionsAsync(string userId, ServerSession? currentSession = null, CancellationToken cancellationToken = default)
-    {
-        var records = await ListRecordsAsync(userId, cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        var list = new List<UserSessionInfo>(records.Count);
-        foreach (var record in records)
-        {
-            if (record.ExpiresAt <= now)
-            {
-                continue;
-            }
-
-            var listing = _codec.OpenListing(record);
-            list.Add(new UserSessionInfo(
-                record.Key.Fingerprint,
-                listing?.Created ?? DateTimeOffset.MinValue,
-                listing?.LastSeen ?? DateTimeOffset.MinValue,
-                record.ExpiresAt,
-                listing?.Ip,
-                listing?.UserAgent,
-                currentSession is not null && currentSession.Handle.Key == record.Key));
-        }
-
-        list.Sort((a, b) => b.LastSeenAt.CompareTo(a.LastSeenAt));
-        return list;
-    }
-
-    /// <summary>Revokes one session of a user, named by its fingerprint; false when the user has no such session.</summary>
-    /// <exception cref="NotSupportedException">The store has no user index.</exception>
-    /// <exception cref="SessionStoreException">The store failed.</exception>
-    public async ValueTask<bool> RevokeAsync(string userId, string fingerprint, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(fingerprint);
-        var records = await ListRecordsAsync(userId, cancellationToken).ConfigureAwait(false);
-        foreach (var record in records)
-        {
-            if (string.Equals(record.Key.Fingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
-            {
-                await _store.DeleteAsync(record.Key, cancellationToken).ConfigureAwait(false);
-                SessionLog.Revoked(_logger, 1);
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Revokes every session of a user, or all but <paramref name="exceptCurrent"/>; returns how many.</summary>
-    /// <exception cref="NotSupportedException">The store has no user index.</exception>
-    /// <exception cref="SessionStoreException">The store failed.</exception>
-    public async ValueTask<int> RevokeAllAsync(string userId, ServerSession? exceptCurrent = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        var index = UserIndex();
-        SessionKey? except = exceptCurrent is null || exceptCurrent.IsNew ? null : exceptCurrent.Handle.Key;
-        var count = await index.DeleteByUserTagsAsync(_codec.UserTags(userId), except, cancellationToken).ConfigureAwait(false);
-        SessionLog.Revoked(_logger, count);
-        return count;
-    }
-
-    /// <summary>The keyed hash a store indexes a user's sessions under (newest secret): 64 lowercase hex characters.</summary>
-    public string ComputeUserTag(string userId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        return _codec.UserTag(userId);
-    }
-
     private static string HashCheckValue(string checkValue) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
 
@@ -577,12 +505,6 @@ public sealed class SessionManager
 
     private DateTimeOffset ExpiresAt(SessionState state) => SessionExpiry.ExpiresAt(state, _options);
 
-    private async ValueTask<IReadOnlyList<SessionRecord>> ListRecordsAsync(string userId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        return await UserIndex().ListByUserTagsAsync(_codec.UserTags(userId), cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Saves a record; the first save of this manager also records the store's key-check value (see <see cref="StoreKeyCheck"/>).</summary>
     private async ValueTask<SaveResult> SaveRecordAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)
     {
@@ -598,8 +520,4 @@ public sealed class SessionManager
 
         return await _store.SaveAsync(record, expectedVersion, cancellationToken).ConfigureAwait(false);
     }
-
-    private IUserSessionIndex UserIndex() =>
-        _store as IUserSessionIndex
-        ?? throw new NotSupportedException($"Session store '{_store.Name}' has no user index (IUserSessionIndex); listing and revoking a user's sessions need a store that has one, such as SQLite.");
 }
