@@ -187,13 +187,8 @@ public sealed class SessionManager
             return Reject(SessionLoadVerdict.IpMismatch, handle.Fingerprint, client);
         }
 
-        return new ServerSession(handle, state, record.Version, SessionLoadVerdict.Loaded, client)
-        {
-            DataKey = dataKey,
-            Cipher = cipher,
-            OriginalPlaintext = plaintext,
-            NeedsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= _options.TouchInterval,
-        };
+        var needsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= _options.TouchInterval;
+        return new ServerSession(handle, state, record.Version, client, dataKey, cipher, plaintext!, needsTouch);
     }
 
     /// <summary>
@@ -232,10 +227,9 @@ public sealed class SessionManager
         {
             // The request is over for this session: a stored session's cipher waits for its next request (a later use
             // of this object, rare, creates a new one).
-            if (!session.IsNew && session.Cipher is { } cipher && session.DataKey is { } dataKey)
+            if (!session.IsNew && session.TakeCipher() is { } cipher)
             {
-                session.Cipher = null;
-                _ciphers.Return(session.Handle, dataKey, cipher);
+                _ciphers.Return(session.Handle, session.DataKey, cipher);
             }
 
             session.ReleaseCipher();
@@ -256,7 +250,7 @@ public sealed class SessionManager
                 return SessionCommitResult.Unchanged;
             }
 
-            session.HandleChanged = false;
+            session.MarkCookieIssued();
             return new SessionCommitResult(session.Handle.ToCookieValue(), false, ExpiresAt(session.State));
         }
 
@@ -277,16 +271,14 @@ public sealed class SessionManager
         var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var attempt = 1; ; attempt++)
         {
-            session.State.AccessedMs = Math.Max(session.State.AccessedMs, nowMs);
+            session.MarkAccessed(nowMs);
             var wasNew = session.IsNew;
             var plaintext = session.State.Serialize((session.OriginalPlaintext?.Length ?? 192) + 64);
             var record = BuildRecord(session, plaintext, session.StoredVersion + 1);
             var result = await SaveRecordAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
             if (result == SaveResult.Saved)
             {
-                session.MarkSaved(record.Version, plaintext);
-                session.HandleChanged = false;
-                session.ClearCookieRequested = false;
+                session.MarkCommitted(record.Version, plaintext);
                 if (wasNew)
                 {
                     _metrics.SessionsCreated.Add(1);
@@ -328,9 +320,7 @@ public sealed class SessionManager
                 throw Conflict(session, "the stored record no longer opens with this session's key");
             }
 
-            session.State = SessionMerger.Merge(session.State, session.Changes, theirs);
-            session.StoredVersion = current.Version;
-            session.OriginalPlaintext = currentPlaintext;
+            session.Rebase(SessionMerger.Merge(session.State, session.Changes, theirs), current.Version, currentPlaintext!);
         }
     }
 
@@ -352,11 +342,7 @@ public sealed class SessionManager
             SessionJson.ThrowIfNotStorable("(sign-in extras)", extras);
         }
 
-        session.State.UserId = userId;
-        session.State.CheckHash = HashCheckValue(checkValue);
-        session.State.Extras = (JsonObject?)extras?.DeepClone();
-        session.AuthChanged = true;
-        session.IsModified = true;
+        session.MarkSignedIn(userId, HashCheckValue(checkValue), extras);
         await RotateAsync(session, cancellationToken).ConfigureAwait(false);
         SessionLog.SignedIn(_logger, session.Fingerprint);
     }
@@ -416,9 +402,7 @@ public sealed class SessionManager
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
-        session.State.CheckHash = HashCheckValue(newCheckValue);
-        session.AuthChanged = true;
-        session.IsModified = true;
+        session.MarkCheckValueChanged(HashCheckValue(newCheckValue));
         await RotateAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
@@ -433,7 +417,7 @@ public sealed class SessionManager
         var oldKey = session.Handle.Key;
         var wasStored = !session.IsNew;
         session.UseHandle(SessionHandle.Create());
-        session.State.AccessedMs = Math.Max(session.State.AccessedMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        session.MarkAccessed(_time.GetUtcNow().ToUnixTimeMilliseconds());
         var plaintext = session.State.Serialize();
         var record = BuildRecord(session, plaintext, 1);
         if (await SaveRecordAsync(record, 0, cancellationToken).ConfigureAwait(false) != SaveResult.Saved)
@@ -460,13 +444,7 @@ public sealed class SessionManager
 
     private ServerSession NewSession(SessionLoadVerdict verdict, SessionClientInfo client)
     {
-        var handle = SessionHandle.Create();
-        return new ServerSession(handle, FreshState(client), 0, verdict, client)
-        {
-            DataKey = SessionSealer.DeriveDataKey(handle.DataKey),
-            HandleChanged = true,
-            ClearCookieRequested = verdict != SessionLoadVerdict.NoCookie,
-        };
+        return new ServerSession(SessionHandle.Create(), FreshState(client), verdict, client);
     }
 
     private SessionState FreshState(SessionClientInfo client)
@@ -493,11 +471,7 @@ public sealed class SessionManager
             await _store.DeleteAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        session.UseHandle(SessionHandle.Create());
-        session.State = FreshState(session.Client);
-        session.MarkSaved(0, []);
-        session.OriginalPlaintext = null;
-        session.ClearCookieRequested = true;
+        session.Reset(SessionHandle.Create(), FreshState(session.Client));
     }
 
     private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version) =>

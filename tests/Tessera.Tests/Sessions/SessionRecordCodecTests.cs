@@ -15,10 +15,7 @@ public sealed class SessionRecordCodecTests
         var handle = SessionHandle.Create();
         var state = new SessionState { CreatedMs = 1_000, AccessedMs = 2_000, UserId = userId, CheckHash = userId is null ? null : "h" };
         state.Values["a"] = SessionValue.FromNode(JsonValue.Create(1));
-        return new ServerSession(handle, state, 0, SessionLoadVerdict.NoCookie, client ?? SessionClientInfo.None)
-        {
-            DataKey = SessionSealer.DeriveDataKey(handle.DataKey),
-        };
+        return new ServerSession(handle, state, SessionLoadVerdict.NoCookie, client ?? SessionClientInfo.None);
     }
 
     [Fact]
