@@ -15,6 +15,17 @@ internal static class SessionExpiry
         return idleEnd < absoluteEnd ? idleEnd : absoluteEnd;
     }
 
+    /// <summary>
+    /// Whether a record expiring at <paramref name="expiresAt"/> may be due for a touch at <paramref name="now"/> (see
+    /// <see cref="SessionManager.MayNeedTouch"/>): false only inside the last <see cref="SessionManagerOptions.TouchInterval"/>
+    /// before the default idle end, where a touch is surely not due yet.
+    /// </summary>
+    public static bool MayNeedTouch(DateTimeOffset expiresAt, DateTimeOffset now, SessionManagerOptions options)
+    {
+        var idleEnd = now + options.IdleTimeout;
+        return expiresAt <= idleEnd - options.TouchInterval || expiresAt > idleEnd;
+    }
+
     /// <summary>A lifetime that runs past the calendar's end means "until the end": <see cref="DateTimeOffset.MaxValue"/>, never an overflow.</summary>
     public static DateTimeOffset AddSaturating(DateTimeOffset time, TimeSpan span) =>
         span >= DateTimeOffset.MaxValue - time ? DateTimeOffset.MaxValue : time + span;

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +29,7 @@ public sealed class SessionManager
     private readonly StoreKeyCheck _keyCheck;
     private readonly TesseraMetrics _metrics;
     private readonly SessionCipherCache _ciphers;
+    private readonly SessionOpener _opener;
     private volatile bool _keyCheckRecorded;
 
     /// <summary>Creates a manager.</summary>
@@ -54,6 +54,7 @@ public sealed class SessionManager
         _keyCheck = new StoreKeyCheck(keyring);
         _metrics = TesseraMetrics.For(meterFactory);
         _ciphers = new SessionCipherCache(options.CipherCacheSize);
+        _opener = new SessionOpener(options, _time, _logger, _ciphers);
     }
 
     /// <summary>The store behind this manager.</summary>
@@ -73,7 +74,7 @@ public sealed class SessionManager
         ArgumentNullException.ThrowIfNull(client);
         if (string.IsNullOrEmpty(cookieValue))
         {
-            return NewSession(SessionLoadVerdict.NoCookie, client);
+            return _opener.New(SessionLoadVerdict.NoCookie, client);
         }
 
         using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.load");
@@ -93,7 +94,7 @@ public sealed class SessionManager
     {
         if (!SessionHandle.TryParse(cookieValue, out var handle))
         {
-            return Counted(Reject(SessionLoadVerdict.Malformed, "-", client));
+            return Counted(_opener.Reject(SessionLoadVerdict.Malformed, "-", client));
         }
 
         var record = await _store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
@@ -143,53 +144,7 @@ public sealed class SessionManager
     /// <param name="handle">The handle parsed from the cookie.</param>
     /// <param name="record">What the store returned for <c>handle.Key</c>; null when it had nothing.</param>
     /// <param name="client">The requesting client.</param>
-    public ServerSession Open(SessionHandle handle, SessionRecord? record, SessionClientInfo client) => Counted(OpenRecord(handle, record, client));
-
-    private ServerSession OpenRecord(SessionHandle handle, SessionRecord? record, SessionClientInfo client)
-    {
-        ArgumentNullException.ThrowIfNull(handle);
-        ArgumentNullException.ThrowIfNull(client);
-        if (record is null)
-        {
-            return Reject(SessionLoadVerdict.NotFound, handle.Fingerprint, client);
-        }
-
-        if (record.Key != handle.Key)
-        {
-            throw new ArgumentException("The record was not read under this handle's key.", nameof(record));
-        }
-
-        if (!_ciphers.TryTake(handle, out var dataKey, out var cipher))
-        {
-            dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
-            cipher = SessionSealer.CreateCipher(dataKey);
-        }
-
-        var plaintext = SessionRecordCodec.OpenData(cipher, record);
-        var state = plaintext is null ? null : SessionState.Parse(plaintext);
-        if (state is null)
-        {
-            cipher.Dispose();
-            return Reject(plaintext is null ? SessionLoadVerdict.Undecryptable : SessionLoadVerdict.Corrupt, handle.Fingerprint, client);
-        }
-
-        var now = _time.GetUtcNow();
-        if (now >= ExpiresAt(state))
-        {
-            cipher.Dispose();
-            return Reject(SessionLoadVerdict.Expired, handle.Fingerprint, client);
-        }
-
-        if (_options.BindToClientIp && state.BoundIp is not null && !string.Equals(state.BoundIp, client.IpAddress, StringComparison.Ordinal))
-        {
-            SessionLog.IpMismatch(_logger, handle.Fingerprint);
-            cipher.Dispose();
-            return Reject(SessionLoadVerdict.IpMismatch, handle.Fingerprint, client);
-        }
-
-        var needsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= _options.TouchInterval;
-        return new ServerSession(handle, state, record.Version, client, dataKey, cipher, plaintext!, needsTouch);
-    }
+    public ServerSession Open(SessionHandle handle, SessionRecord? record, SessionClientInfo client) => Counted(_opener.Open(handle, record, client));
 
     /// <summary>
     /// Whether a request that never used its session should still open it at the end, because its idle expiry may
@@ -203,8 +158,7 @@ public sealed class SessionManager
     public bool MayNeedTouch(SessionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var idleEnd = _time.GetUtcNow() + _options.IdleTimeout;
-        return record.ExpiresAt <= idleEnd - _options.TouchInterval || record.ExpiresAt > idleEnd;
+        return SessionExpiry.MayNeedTouch(record.ExpiresAt, _time.GetUtcNow(), _options);
     }
 
     /// <summary>
@@ -342,7 +296,7 @@ public sealed class SessionManager
             SessionJson.ThrowIfNotStorable("(sign-in extras)", extras);
         }
 
-        session.MarkSignedIn(userId, HashCheckValue(checkValue), extras);
+        session.MarkSignedIn(userId, CheckValueHash.Compute(checkValue), extras);
         await RotateAsync(session, cancellationToken).ConfigureAwait(false);
         SessionLog.SignedIn(_logger, session.Fingerprint);
     }
@@ -375,8 +329,7 @@ public sealed class SessionManager
             return false;
         }
 
-        var stored = Convert.FromBase64String(session.State.CheckHash);
-        if (CryptographicOperations.FixedTimeEquals(stored, SHA256.HashData(Encoding.UTF8.GetBytes(currentCheckValue))))
+        if (CheckValueHash.Matches(session.State.CheckHash, currentCheckValue))
         {
             return true;
         }
@@ -402,7 +355,7 @@ public sealed class SessionManager
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
-        session.MarkCheckValueChanged(HashCheckValue(newCheckValue));
+        session.MarkCheckValueChanged(CheckValueHash.Compute(newCheckValue));
         await RotateAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
@@ -436,33 +389,8 @@ public sealed class SessionManager
         }
     }
 
-    private static string HashCheckValue(string checkValue) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
-
     private static SessionConflictException Conflict(ServerSession session, string reason) =>
         new($"Session {session.Fingerprint} could not be saved: {reason}. This request's changes were not stored.");
-
-    private ServerSession NewSession(SessionLoadVerdict verdict, SessionClientInfo client)
-    {
-        return new ServerSession(SessionHandle.Create(), FreshState(client), verdict, client);
-    }
-
-    private SessionState FreshState(SessionClientInfo client)
-    {
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return new SessionState
-        {
-            CreatedMs = nowMs,
-            AccessedMs = nowMs,
-            BoundIp = _options.BindToClientIp ? client.IpAddress : null,
-        };
-    }
-
-    private ServerSession Reject(SessionLoadVerdict verdict, string fingerprint, SessionClientInfo client)
-    {
-        SessionLog.Rejected(_logger, verdict, fingerprint);
-        return NewSession(verdict, client);
-    }
 
     private async ValueTask ResetAsync(ServerSession session, CancellationToken cancellationToken)
     {
@@ -471,7 +399,7 @@ public sealed class SessionManager
             await _store.DeleteAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        session.Reset(SessionHandle.Create(), FreshState(session.Client));
+        session.Reset(SessionHandle.Create(), _opener.FreshState(session.Client));
     }
 
     private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version) =>
