@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +9,8 @@ using Tessera.Stores;
 namespace Tessera.Sessions;
 
 /// <summary>
-/// Loads, saves (merging key by key when another request saved first), signs in and out, checks
-/// and rotates server-side sessions over an <see cref="ISessionStore"/>. Listing and revoking a user's sessions is
+/// Loads, saves (merging key by key when another request saved first), signs in and out, checks and rotates
+/// server-side sessions over an <see cref="ISessionStore"/>. Listing and revoking a user's sessions is
 /// <see cref="UserSessionDirectory"/>'s job. Thread-safe; one instance serves the whole application.
 /// </summary>
 /// <remarks>
@@ -25,12 +24,10 @@ public sealed class SessionManager
     private readonly SessionManagerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SessionRecordCodec _codec;
-    private readonly StoreKeyCheck _keyCheck;
     private readonly TesseraMetrics _metrics;
     private readonly SessionCipherCache _ciphers;
     private readonly SessionOpener _opener;
-    private volatile bool _keyCheckRecorded;
+    private readonly SessionWriter _writer;
 
     /// <summary>Creates a manager.</summary>
     /// <param name="store">Where records live.</param>
@@ -50,11 +47,10 @@ public sealed class SessionManager
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _codec = new SessionRecordCodec(keyring);
-        _keyCheck = new StoreKeyCheck(keyring);
         _metrics = TesseraMetrics.For(meterFactory);
         _ciphers = new SessionCipherCache(options.CipherCacheSize);
         _opener = new SessionOpener(options, _time, _logger, _ciphers);
+        _writer = new SessionWriter(store, options, _time, _logger, new SessionRecordCodec(keyring), new StoreKeyCheck(keyring), _metrics);
     }
 
     /// <summary>The store behind this manager.</summary>
@@ -205,76 +201,17 @@ public sealed class SessionManager
             }
 
             session.MarkCookieIssued();
-            return new SessionCommitResult(session.Handle.ToCookieValue(), false, ExpiresAt(session.State));
+            return new SessionCommitResult(session.Handle.ToCookieValue(), false, SessionExpiry.ExpiresAt(session.State, _options));
         }
 
         using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.commit");
         try
         {
-            return await SaveChangesAsync(session, cancellationToken).ConfigureAwait(false);
+            return await _writer.SaveAsync(session, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (TesseraMeter.Failed(activity, exception))
         {
             throw;
-        }
-    }
-
-    /// <summary>Saves the changed session, merging key by key when another request saved it first.</summary>
-    private async ValueTask<SessionCommitResult> SaveChangesAsync(ServerSession session, CancellationToken cancellationToken)
-    {
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        for (var attempt = 1; ; attempt++)
-        {
-            session.MarkAccessed(nowMs);
-            var wasNew = session.IsNew;
-            var plaintext = session.State.Serialize((session.OriginalPlaintext?.Length ?? 192) + 64);
-            var record = BuildRecord(session, plaintext, session.StoredVersion + 1);
-            var result = await SaveRecordAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
-            if (result == SaveResult.Saved)
-            {
-                session.MarkCommitted(record.Version, plaintext);
-                if (wasNew)
-                {
-                    _metrics.SessionsCreated.Add(1);
-                }
-
-                return new SessionCommitResult(session.Handle.ToCookieValue(), false, record.ExpiresAt);
-            }
-
-            _metrics.SessionConflicts.Add(1);
-            if (wasNew)
-            {
-                throw Conflict(session, "a record already exists under a freshly generated key");
-            }
-
-            if (attempt >= _options.MaxMergeAttempts)
-            {
-                throw Conflict(session, $"still conflicting after {attempt} attempts");
-            }
-
-            SessionLog.Merging(_logger, session.Fingerprint, attempt);
-            if (attempt > 1)
-            {
-                // Writers that keep colliding wait a short random time (1 ms up to 63 ms, growing with each attempt)
-                // so they stop retrying in lockstep. The first retry is immediate: most races end there.
-                var maxMs = 1 << Math.Min(attempt, 6);
-                await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, maxMs)), _time, cancellationToken).ConfigureAwait(false);
-            }
-
-            var current = await _store.LoadAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
-            if (current is null)
-            {
-                throw Conflict(session, "another request deleted the session or it expired (signed out, revoked or reset)");
-            }
-
-            var currentPlaintext = SessionRecordCodec.OpenData(session.GetCipher(), current);
-            var theirs = currentPlaintext is null ? null : SessionState.Parse(currentPlaintext);
-            if (theirs is null)
-            {
-                throw Conflict(session, "the stored record no longer opens with this session's key");
-            }
-
-            session.Rebase(SessionMerger.Merge(session.State, session.Changes, theirs), current.Version, currentPlaintext!);
         }
     }
 
@@ -371,14 +308,7 @@ public sealed class SessionManager
         var wasStored = !session.IsNew;
         session.UseHandle(SessionHandle.Create());
         session.MarkAccessed(_time.GetUtcNow().ToUnixTimeMilliseconds());
-        var plaintext = session.State.Serialize();
-        var record = BuildRecord(session, plaintext, 1);
-        if (await SaveRecordAsync(record, 0, cancellationToken).ConfigureAwait(false) != SaveResult.Saved)
-        {
-            throw Conflict(session, "a record already exists under a freshly generated key");
-        }
-
-        session.MarkSaved(1, plaintext);
+        await _writer.SaveUnderNewHandleAsync(session, cancellationToken).ConfigureAwait(false);
         if (wasStored)
         {
             await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
@@ -389,9 +319,6 @@ public sealed class SessionManager
         }
     }
 
-    private static SessionConflictException Conflict(ServerSession session, string reason) =>
-        new($"Session {session.Fingerprint} could not be saved: {reason}. This request's changes were not stored.");
-
     private async ValueTask ResetAsync(ServerSession session, CancellationToken cancellationToken)
     {
         if (!session.IsNew)
@@ -400,26 +327,5 @@ public sealed class SessionManager
         }
 
         session.Reset(SessionHandle.Create(), _opener.FreshState(session.Client));
-    }
-
-    private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version) =>
-        _codec.Seal(session, plaintext, version, ExpiresAt(session.State), _options.RecordClientInfo);
-
-    private DateTimeOffset ExpiresAt(SessionState state) => SessionExpiry.ExpiresAt(state, _options);
-
-    /// <summary>Saves a record; the first save of this manager also records the store's key-check value (see <see cref="StoreKeyCheck"/>).</summary>
-    private async ValueTask<SaveResult> SaveRecordAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)
-    {
-        if (!_keyCheckRecorded)
-        {
-            if (await _keyCheck.RecordAsync(_store, cancellationToken).ConfigureAwait(false) == StoreKeyVerdict.Mismatch)
-            {
-                SessionLog.StoreKeyMismatch(_logger, _store.Name);
-            }
-
-            _keyCheckRecorded = true;
-        }
-
-        return await _store.SaveAsync(record, expectedVersion, cancellationToken).ConfigureAwait(false);
     }
 }
