@@ -74,6 +74,10 @@ public static class TesseraServiceCollectionExtensions
                 sp.GetService<ILogger<SessionManager>>(),
                 sp.GetRequiredService<IMeterFactory>());
         });
+        // Lists and revokes a user's sessions; resolves to null over a store without a user index.
+        services.TryAddSingleton(sp => sp.GetRequiredService<ISessionStore>() is IUserSessionIndex
+            ? new UserSessionDirectory(sp.GetRequiredService<ISessionStore>(), sp.GetRequiredService<TesseraKeyring>().Keyring, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<UserSessionDirectory>>())
+            : null!);
         services.TryAddSingleton<ISessionEngine>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TesseraOptions>>();
@@ -84,7 +88,7 @@ public static class TesseraServiceCollectionExtensions
             var cutoffs = sp.GetService<AuthTktCutoffs>();
             return o.Value.Mode == TesseraMode.Cookie
                 ? new CookieModeEngine(sp.GetRequiredService<TesseraKeyring>().Keyring, o, time, logger, metrics, sp.GetRequiredService<IMeterFactory>(), legacy, cutoffs)
-                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), o, time, logger, metrics, legacy, cutoffs);
+                : new ServerModeEngine(sp.GetRequiredService<SessionManager>(), sp.GetService<UserSessionDirectory>(), o, time, logger, metrics, legacy, cutoffs);
         });
         return builder;
     }

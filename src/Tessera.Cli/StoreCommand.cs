@@ -127,11 +127,16 @@ internal static class StoreCommand
                     await error.WriteLineAsync($"warning: store '{store.Name}' {why}, so the secret could not be verified: an empty result may mean a wrong secret.").ConfigureAwait(false);
                 }
 
-                var manager = new SessionManager(store, new SessionManagerOptions(), keyring);
+                if (store is not IUserSessionIndex)
+                {
+                    throw new NotSupportedException($"Store '{store.Name}' has no user index: it cannot list or revoke a user's sessions.");
+                }
+
+                var directory = new UserSessionDirectory(store, keyring);
                 var keyCheck = verdict == StoreKeyVerdict.Matches ? "matches" : "not-recorded";
                 if (!revoke)
                 {
-                    var sessions = await manager.ListUserSessionsAsync(userId, null, token).ConfigureAwait(false);
+                    var sessions = await directory.ListAsync(userId, null, token).ConfigureAwait(false);
                     return new Dictionary<string, object?>
                     {
                         ["keyCheck"] = keyCheck,
@@ -149,8 +154,8 @@ internal static class StoreCommand
 
                 var one = result.GetValue(fingerprint);
                 var count = one is null
-                    ? await manager.RevokeAllAsync(userId, null, token).ConfigureAwait(false)
-                    : await manager.RevokeAsync(userId, one, token).ConfigureAwait(false) ? 1 : 0;
+                    ? await directory.RevokeAllAsync(userId, null, token).ConfigureAwait(false)
+                    : await directory.RevokeAsync(userId, one, token).ConfigureAwait(false) ? 1 : 0;
                 return new Dictionary<string, object?> { ["keyCheck"] = keyCheck, ["revoked"] = count };
             }, ct).ConfigureAwait(false);
         });

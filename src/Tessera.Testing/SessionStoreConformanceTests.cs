@@ -613,18 +613,23 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
         Assert.False(final.ContainsKey("gone"));
     }
 
-    /// <summary>A user's sessions are listed without handles and can be revoked one by one or all but the current.</summary>
+    /// <summary>
+    /// A user's sessions are listed without handles and can be revoked one by one or all but the current; over a store
+    /// without a user index, no <see cref="UserSessionDirectory"/> can be made.
+    /// </summary>
     [Fact]
-    public async Task Manager_ListAndRevokeUserSessions_Works()
+    public async Task UserSessionDirectory_ListAndRevokeUserSessions_Works()
     {
         var store = await NewStoreAsync();
         if (Capability<IUserSessionIndex>(store, SupportsUserIndex, nameof(SupportsUserIndex)) is null)
         {
-            await Assert.ThrowsAsync<NotSupportedException>(async () => await NewManager(store).ListUserSessionsAsync("u"));
+            var error = Assert.Throws<ArgumentException>(() => new UserSessionDirectory(store, ServerKeys, Clock));
+            Assert.Contains($"'{store.Name}' has no user index", error.Message, StringComparison.Ordinal);
             return;
         }
 
         var manager = NewManager(store);
+        var users = new UserSessionDirectory(store, ServerKeys, Clock);
         var userId = "user-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var sessions = new List<ServerSession>();
         for (var i = 0; i < 3; i++)
@@ -636,17 +641,17 @@ public abstract class SessionStoreConformanceTests : IAsyncLifetime
             Clock.Advance(TimeSpan.FromSeconds(10));
         }
 
-        var list = await manager.ListUserSessionsAsync(userId, sessions[0]);
+        var list = await users.ListAsync(userId, sessions[0]);
         Assert.Equal(3, list.Count);
         Assert.Equal(sessions[2].Fingerprint, list[0].Fingerprint);
         Assert.True(list.Single(i => i.Fingerprint == sessions[0].Fingerprint).IsCurrent);
         Assert.Equal("192.0.2.2", list.Single(i => i.Fingerprint == sessions[1].Fingerprint).ClientIp);
         Assert.Equal("agent 1", list.Single(i => i.Fingerprint == sessions[1].Fingerprint).UserAgent);
 
-        Assert.True(await manager.RevokeAsync(userId, sessions[1].Fingerprint));
-        Assert.False(await manager.RevokeAsync(userId, sessions[1].Fingerprint));
-        Assert.Equal(1, await manager.RevokeAllAsync(userId, sessions[0]));
-        var left = Assert.Single(await manager.ListUserSessionsAsync(userId));
+        Assert.True(await users.RevokeAsync(userId, sessions[1].Fingerprint));
+        Assert.False(await users.RevokeAsync(userId, sessions[1].Fingerprint));
+        Assert.Equal(1, await users.RevokeAllAsync(userId, sessions[0]));
+        var left = Assert.Single(await users.ListAsync(userId));
         Assert.Equal(sessions[0].Fingerprint, left.Fingerprint);
     }
 

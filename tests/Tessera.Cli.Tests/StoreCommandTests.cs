@@ -44,7 +44,7 @@ public sealed class StoreCommandTests : IDisposable
     }
 
     /// <summary>Two sessions of alice, one of bob, one anonymous live record and two expired ones.</summary>
-    private async Task<SessionManager> SeedAsync(string provider)
+    private async Task<UserSessionDirectory> SeedAsync(string provider)
     {
         Directory.CreateDirectory(FileRoot);
         var store = OpenStore(provider);
@@ -64,7 +64,7 @@ public sealed class StoreCommandTests : IDisposable
             await store.SaveAsync(new SessionRecord(key, 1, new byte[40], DateTimeOffset.UtcNow.AddMinutes(-1)), 0, default);
         }
 
-        return manager;
+        return new UserSessionDirectory(store, new Keyring([_secret]));
     }
 
     [Theory]
@@ -133,23 +133,23 @@ public sealed class StoreCommandTests : IDisposable
     [InlineData("file")]
     public async Task RevokeUser_All_RevokesOnlyThatUser(string provider)
     {
-        var manager = await SeedAsync(provider);
+        var users = await SeedAsync(provider);
         var (exit, output, error) = Run("store", "revoke-user", "--provider", provider, "--connection", Connection(provider), "--user", "alice", "--secret-hex", Convert.ToHexString(_secret));
         Assert.True(exit == 0, error);
         Assert.Equal(2, JsonDocument.Parse(output).RootElement.GetProperty("revoked").GetInt32());
-        Assert.Empty(await manager.ListUserSessionsAsync("alice"));
-        Assert.Single(await manager.ListUserSessionsAsync("bob"));
+        Assert.Empty(await users.ListAsync("alice"));
+        Assert.Single(await users.ListAsync("bob"));
     }
 
     [Fact]
     public async Task RevokeUser_OneFingerprint_RevokesOnlyThatSession()
     {
-        var manager = await SeedAsync("sqlite");
-        var target = (await manager.ListUserSessionsAsync("alice"))[0].Fingerprint;
+        var users = await SeedAsync("sqlite");
+        var target = (await users.ListAsync("alice"))[0].Fingerprint;
         var (exit, output, error) = Run("store", "revoke-user", "--provider", "sqlite", "--connection", DbPath, "--user", "alice", "--fingerprint", target, "--secret-hex", Convert.ToHexString(_secret));
         Assert.True(exit == 0, error);
         Assert.Equal(1, JsonDocument.Parse(output).RootElement.GetProperty("revoked").GetInt32());
-        var left = Assert.Single(await manager.ListUserSessionsAsync("alice"));
+        var left = Assert.Single(await users.ListAsync("alice"));
         Assert.NotEqual(target, left.Fingerprint);
     }
 

@@ -25,7 +25,7 @@ public sealed class StoreCommandHonestyTests
     {
         await using var target = await Target.CreateAsync(provider);
         var secret = RandomNumberGenerator.GetBytes(32);
-        var manager = await SeedAsync(target.OpenApplicationStore(), new Keyring([secret]));
+        var users = await SeedAsync(target.OpenApplicationStore(), new Keyring([secret]));
         var wrong = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
         var list = await target.RunAsync("list-user", "--user", "alice", "--secret-hex", wrong);
@@ -39,7 +39,7 @@ public sealed class StoreCommandHonestyTests
             Assert.Contains($"The secret does not match store '{provider}'", error, StringComparison.Ordinal);
         }
 
-        Assert.Equal(2, (await manager.ListUserSessionsAsync("alice")).Count);
+        Assert.Equal(2, (await users.ListAsync("alice")).Count);
         Assert.True(right.Exit == 0, right.Error);
         var json = JsonNode.Parse(right.Output)!;
         Assert.Equal("matches", json["keyCheck"]!.GetValue<string>());
@@ -146,8 +146,8 @@ public sealed class StoreCommandHonestyTests
         Assert.Contains(string.Format(cause, port), error, StringComparison.Ordinal);
     }
 
-    /// <summary>Alice on two sessions, bob on one, one anonymous: each saved by the application's session manager.</summary>
-    private static async Task<SessionManager> SeedAsync(ISessionStore store, Keyring keyring)
+    /// <summary>Alice on two sessions, bob on one, one anonymous: each saved by the application's session manager; returns the application's view of the users.</summary>
+    private static async Task<UserSessionDirectory> SeedAsync(ISessionStore store, Keyring keyring)
     {
         var manager = new SessionManager(store, new SessionManagerOptions(), keyring);
         foreach (var user in new[] { "alice", "alice", "bob" })
@@ -159,7 +159,7 @@ public sealed class StoreCommandHonestyTests
         var anonymous = await manager.LoadAsync(null, SessionClientInfo.None);
         anonymous["x"] = 1;
         await manager.CommitAsync(anonymous);
-        return manager;
+        return new UserSessionDirectory(store, keyring);
     }
 
     /// <summary>A store seen without <see cref="ISessionStoreKeyCheck"/>, as a Tessera from before key checks wrote it.</summary>

@@ -21,15 +21,15 @@ internal sealed class TesseraSecurityStampValidator<TUser> : IUserValidator<TUse
 {
     private readonly SecurityStampMarkers _stamps;
     private readonly TesseraTicketStore _store;
-    private readonly SessionManager _manager;
+    private readonly UserSessionDirectory _directory;
     private readonly IHttpContextAccessor _http;
     private readonly ILogger _logger;
 
-    public TesseraSecurityStampValidator(SecurityStampMarkers stamps, TesseraTicketStore store, SessionManager manager, IHttpContextAccessor http, ILogger<TesseraTicketStore> logger)
+    public TesseraSecurityStampValidator(SecurityStampMarkers stamps, TesseraTicketStore store, UserSessionDirectory directory, IHttpContextAccessor http, ILogger<TesseraTicketStore> logger)
     {
         _stamps = stamps;
         _store = store;
-        _manager = manager;
+        _directory = directory;
         _http = http;
         _logger = logger;
     }
@@ -58,7 +58,7 @@ internal sealed class TesseraSecurityStampValidator<TUser> : IUserValidator<TUse
             current = null;
         }
 
-        var revoked = await _manager.RevokeAllAsync(userId, current, cancellationToken).ConfigureAwait(false);
+        var revoked = await _directory.RevokeAllAsync(userId, current, cancellationToken).ConfigureAwait(false);
         if (current is not null)
         {
             await _store.ReplaceStampAsync(current, stamp, cancellationToken).ConfigureAwait(false);

@@ -11,15 +11,15 @@ namespace Tessera.AspNetCore;
 /// </summary>
 public sealed class TesseraTicketSessions
 {
-    private readonly SessionManager _manager;
+    private readonly UserSessionDirectory _directory;
     private readonly IOptionsMonitor<TesseraTicketStoreOptions> _options;
 
     /// <summary>Created by dependency injection.</summary>
-    public TesseraTicketSessions(SessionManager manager, IOptionsMonitor<TesseraTicketStoreOptions> options)
+    public TesseraTicketSessions(UserSessionDirectory directory, IOptionsMonitor<TesseraTicketStoreOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(options);
-        _manager = manager;
+        _directory = directory;
         _options = options;
     }
 
@@ -27,24 +27,24 @@ public sealed class TesseraTicketSessions
     /// <exception cref="InvalidOperationException">No user is signed in (protect the endpoint with authorization).</exception>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     public ValueTask<IReadOnlyList<UserSessionInfo>> ListAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        _manager.ListUserSessionsAsync(UserIdOf(context), Current(context), cancellationToken);
+        _directory.ListAsync(UserIdOf(context), Current(context), cancellationToken);
 
     /// <summary>Revokes one of the signed-in user's sessions by its <see cref="UserSessionInfo.Fingerprint"/>; false when the user has none such.</summary>
     /// <exception cref="InvalidOperationException">No user is signed in.</exception>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     public ValueTask<bool> RevokeAsync(HttpContext context, string fingerprint, CancellationToken cancellationToken = default) =>
-        _manager.RevokeAsync(UserIdOf(context), fingerprint, cancellationToken);
+        _directory.RevokeAsync(UserIdOf(context), fingerprint, cancellationToken);
 
     /// <summary>Revokes every session of the signed-in user except this request's; returns how many.</summary>
     /// <exception cref="InvalidOperationException">No user is signed in.</exception>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     public ValueTask<int> RevokeOthersAsync(HttpContext context, CancellationToken cancellationToken = default) =>
-        _manager.RevokeAllAsync(UserIdOf(context), Current(context), cancellationToken);
+        _directory.RevokeAllAsync(UserIdOf(context), Current(context), cancellationToken);
 
     /// <summary>Revokes every session of a user (an administrator's "sign out everywhere"); returns how many.</summary>
     /// <exception cref="SessionStoreException">The store failed.</exception>
     public ValueTask<int> RevokeAllAsync(string userId, CancellationToken cancellationToken = default) =>
-        _manager.RevokeAllAsync(userId, null, cancellationToken);
+        _directory.RevokeAllAsync(userId, null, cancellationToken);
 
     /// <summary>The ticket session this request was authenticated with, or null.</summary>
     internal static ServerSession? Current(HttpContext context)

@@ -65,10 +65,14 @@ public static class TesseraTicketStoreExtensions
             .ValidateOnStart();
         services.TryAddSingleton(sp => new SecurityStampMarkers(Manager(sp), sp.GetRequiredService<TesseraKeyring>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptionsMonitor<TesseraTicketStoreOptions>>()));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<TesseraTicketStore>(sp, Manager(sp)));
-        services.TryAddSingleton(sp => new TesseraTicketSessions(Manager(sp), sp.GetRequiredService<IOptionsMonitor<TesseraTicketStoreOptions>>()));
+        services.TryAddSingleton(sp => new TesseraTicketSessions(Directory(sp), sp.GetRequiredService<IOptionsMonitor<TesseraTicketStoreOptions>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, TesseraTicketStoreStartup>(sp => new TesseraTicketStoreStartup(Manager(sp))));
         services.AddOptions<CookieAuthenticationOptions>(scheme).Configure<IServiceProvider>((cookie, sp) => cookie.SessionStore = sp.GetRequiredService<TesseraTicketStore>());
     }
+
+    private static UserSessionDirectory Directory(IServiceProvider services) =>
+        services.GetService<UserSessionDirectory>()
+        ?? throw new InvalidOperationException($"AddTesseraTicketStore() lists and revokes a user's sessions: session store '{Manager(services).Store.Name}' has no user index. Use the SQLite, PostgreSQL, Redis, file or memory store.");
 
     private static SessionManager Manager(IServiceProvider services) =>
         services.GetService<SessionManager>()

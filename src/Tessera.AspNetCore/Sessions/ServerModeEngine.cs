@@ -17,10 +17,10 @@ internal sealed class ServerModeEngine : ISessionEngine
     private readonly ServerSessionServices _services;
     private readonly LegacyCookieReader? _legacy;
 
-    public ServerModeEngine(SessionManager manager, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
+    public ServerModeEngine(SessionManager manager, UserSessionDirectory? users, IOptions<TesseraOptions> options, TimeProvider time, ILogger<TesseraSessionMiddleware> logger, TesseraHttpMetrics metrics, LegacyCookieReader? legacy = null, AuthTktCutoffs? cutoffs = null)
     {
         _manager = manager;
-        _services = new ServerSessionServices(manager, options.Value, time, logger, metrics, cutoffs);
+        _services = new ServerSessionServices(manager, users, options.Value, time, logger, metrics, cutoffs);
         _legacy = legacy;
     }
 

@@ -158,7 +158,7 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     }
 
     public override ITesseraUserSessions? UserSessions =>
-        _services.HasUserIndex ? _userSessions ??= new ServerUserSessions(this, _services) : null;
+        _services.Users is { } users ? _userSessions ??= new ServerUserSessions(this, users, _services) : null;
 
     public override async ValueTask CheckAsync(ITesseraCheckValueProvider provider, CancellationToken cancellationToken)
     {

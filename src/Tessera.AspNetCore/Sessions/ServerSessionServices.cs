@@ -14,7 +14,7 @@ internal sealed class ServerSessionServices
 {
     private readonly TesseraHttpMetrics _metrics;
 
-    public ServerSessionServices(SessionManager manager, TesseraOptions options, TimeProvider time, ILogger logger, TesseraHttpMetrics metrics, AuthTktCutoffs? cutoffs)
+    public ServerSessionServices(SessionManager manager, UserSessionDirectory? users, TesseraOptions options, TimeProvider time, ILogger logger, TesseraHttpMetrics metrics, AuthTktCutoffs? cutoffs)
     {
         Manager = manager;
         Logger = logger;
@@ -23,7 +23,7 @@ internal sealed class ServerSessionServices
         Cookie = new SessionCookie(options.Cookie, time);
         CookieHasMaxAge = options.Cookie.MaxAge is not null;
         MaxSessionSize = options.MaxSessionSize;
-        HasUserIndex = manager.Store is IUserSessionIndex;
+        Users = users;
     }
 
     public SessionManager Manager { get; }
@@ -40,8 +40,8 @@ internal sealed class ServerSessionServices
     /// <summary>The largest session, in bytes of its JSON (<see cref="TesseraOptions.MaxSessionSize"/>).</summary>
     public int MaxSessionSize { get; }
 
-    /// <summary>Whether the store lists and revokes a user's sessions, so that request sessions offer <see cref="ITesseraUserSessions"/>.</summary>
-    public bool HasUserIndex { get; }
+    /// <summary>Lists and revokes a user's sessions; <see langword="null"/> when the store has no user index (then request sessions offer no <see cref="ITesseraUserSessions"/>).</summary>
+    public UserSessionDirectory? Users { get; }
 
     /// <summary>Writes the session cookie; <paramref name="persistentMaxAge"/> replaces the configured Max-Age for a persistent sign-in.</summary>
     public void WriteCookie(HttpResponse response, string value, TimeSpan? persistentMaxAge = null)

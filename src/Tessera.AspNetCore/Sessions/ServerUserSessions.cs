@@ -9,13 +9,13 @@ namespace Tessera.AspNetCore;
 internal sealed class ServerUserSessions : ITesseraUserSessions
 {
     private readonly ServerRequestSession _request;
-    private readonly SessionManager _manager;
+    private readonly UserSessionDirectory _users;
     private readonly AuthTktCutoffs? _cutoffs;
 
-    public ServerUserSessions(ServerRequestSession request, ServerSessionServices services)
+    public ServerUserSessions(ServerRequestSession request, UserSessionDirectory users, ServerSessionServices services)
     {
         _request = request;
-        _manager = services.Manager;
+        _users = users;
         _cutoffs = services.Cutoffs;
     }
 
@@ -28,7 +28,7 @@ internal sealed class ServerUserSessions : ITesseraUserSessions
             return [];
         }
 
-        var list = await _manager.ListUserSessionsAsync(user, Session, cancellationToken).ConfigureAwait(false);
+        var list = await _users.ListAsync(user, Session, cancellationToken).ConfigureAwait(false);
         return [.. list.Select(s => new TesseraSessionInfo(s.Fingerprint, s.IsCurrent, s.CreatedAt, s.LastSeenAt, s.ClientIp, s.UserAgent))];
     }
 
@@ -46,7 +46,7 @@ internal sealed class ServerUserSessions : ITesseraUserSessions
         }
 
         await RequestSession.EndTicketsAsync(_cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
+        return await _users.RevokeAsync(user, sessionId, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> RevokeOthersAsync(CancellationToken cancellationToken = default)
@@ -57,7 +57,7 @@ internal sealed class ServerUserSessions : ITesseraUserSessions
         }
 
         await RequestSession.EndTicketsAsync(_cutoffs, user, cancellationToken).ConfigureAwait(false);
-        return await _manager.RevokeAllAsync(user, Session, cancellationToken).ConfigureAwait(false);
+        return await _users.RevokeAllAsync(user, Session, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> RevokeAllAsync(CancellationToken cancellationToken = default)
@@ -68,7 +68,7 @@ internal sealed class ServerUserSessions : ITesseraUserSessions
         }
 
         await RequestSession.EndTicketsAsync(_cutoffs, user, cancellationToken).ConfigureAwait(false);
-        var count = await _manager.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
+        var count = await _users.RevokeAllAsync(user, null, cancellationToken).ConfigureAwait(false);
         await _request.SignOutKeepingTicketsAsync(cancellationToken).ConfigureAwait(false);
         return count;
     }

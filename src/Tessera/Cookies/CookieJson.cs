@@ -41,21 +41,6 @@ internal static class CookieJson
         return false;
     }
 
-    /// <summary>Parses without materialising nested nodes: for authenticated payloads this library wrote itself.</summary>
-    public static bool TryParseLazy(ReadOnlySpan<byte> utf8, out JsonNode? node)
-    {
-        try
-        {
-            node = JsonNode.Parse(utf8, documentOptions: Options);
-            return true;
-        }
-        catch (JsonException)
-        {
-            node = null;
-            return false;
-        }
-    }
-
     private static void Touch(JsonNode? node)
     {
         switch (node)

@@ -1,7 +1,7 @@
 namespace Tessera.Cookies;
 
-/// <summary>The SameSite attribute of a Set-Cookie header.</summary>
-public enum CookieSameSite
+/// <summary>The SameSite attribute of a Set-Cookie header (<see cref="SetCookieHeader"/>).</summary>
+internal enum CookieSameSite
 {
     /// <summary>No SameSite attribute (the browser's default applies).</summary>
     Unspecified = 0,

@@ -28,9 +28,6 @@ internal sealed class MigratingCookieReader
     /// <summary>The format sessions are re-issued in.</summary>
     public ICookieSessionFormat Target { get; }
 
-    /// <summary>The formats tried, in order.</summary>
-    public IReadOnlyList<ICookieSessionFormat> Chain => _chain;
-
     /// <summary>Reads at the formats' own clock.</summary>
     public CookieReadResult Read(string cookieName, string? value) => ReadWith(f => f.Read(cookieName, value));
 

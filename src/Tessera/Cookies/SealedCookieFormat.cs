@@ -264,19 +264,6 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         return value;
     }
 
-    /// <summary>The Set-Cookie header for a value this format wrote, with the configured attributes and max age.</summary>
-    internal SetCookieHeader CreateSetCookieHeader(string cookieName, string value) =>
-        new(cookieName, value)
-        {
-            Path = _options.Path,
-            Domain = _options.Domain,
-            MaxAge = _options.MaxAge,
-            IssuedAt = _time.GetUtcNow(),
-            Secure = _options.Secure,
-            HttpOnly = _options.HttpOnly,
-            SameSite = _options.SameSite,
-        };
-
     /// <summary>The HKDF pseudo-random key of a keyring key (the extract step, done once per key).</summary>
     internal static byte[] Prk(byte[] key) => HKDF.Extract(HashAlgorithmName.SHA256, key, HkdfInfo);
 

@@ -24,30 +24,6 @@ public sealed class SealedCookieOptions
     /// <value>The default is 2 minutes (a tenth of the idle timeout). Null never renews on reads.</value>
     public TimeSpan? ReissueTime { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Max-Age of the cookie (and Expires). Null makes a browser-session cookie.</summary>
-    /// <value>The default is null.</value>
-    public TimeSpan? MaxAge { get; set; }
-
-    /// <summary>The cookie's Path.</summary>
-    /// <value>The default is <c>/</c>.</value>
-    public string Path { get; set; } = "/";
-
-    /// <summary>The cookie's Domain.</summary>
-    /// <value>The default is null (host-only).</value>
-    public string? Domain { get; set; }
-
-    /// <summary>The Secure attribute.</summary>
-    /// <value>The default is true.</value>
-    public bool Secure { get; set; } = true;
-
-    /// <summary>The HttpOnly attribute.</summary>
-    /// <value>The default is true.</value>
-    public bool HttpOnly { get; set; } = true;
-
-    /// <summary>The SameSite attribute.</summary>
-    /// <value>The default is <see cref="CookieSameSite.Lax"/>.</value>
-    public CookieSameSite SameSite { get; set; } = CookieSameSite.Lax;
-
     /// <summary>Split a session over several cookies (ASP.NET Core's shape: name=chunks-N, then nameC1 … nameCN) instead of refusing it.</summary>
     /// <value>The default is false: a value over 4096 bytes throws <see cref="CookieTooLargeException"/>.</value>
     public bool EnableChunking { get; set; }

@@ -13,14 +13,37 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
 {
     private readonly HashSet<string> _dirtyKeys = new(StringComparer.Ordinal);
     private bool _isModified;
+    private bool _metadataChanged;
+    private bool _authChanged;
+    private AesGcm? _cipher;
 
-    internal ServerSession(SessionHandle handle, SessionState state, long storedVersion, SessionLoadVerdict verdict, SessionClientInfo client)
+    /// <summary>
+    /// A new session, never stored: its cookie is set at commit if it gets data, and a presented cookie that did not
+    /// open (any verdict but <see cref="SessionLoadVerdict.NoCookie"/>) is cleared otherwise.
+    /// </summary>
+    internal ServerSession(SessionHandle handle, SessionState state, SessionLoadVerdict verdict, SessionClientInfo client)
+    {
+        Handle = handle;
+        State = state;
+        Verdict = verdict;
+        Client = client;
+        DataKey = SessionSealer.DeriveDataKey(handle.DataKey);
+        HandleChanged = true;
+        ClearCookieRequested = verdict != SessionLoadVerdict.NoCookie;
+    }
+
+    /// <summary>A stored session, opened with <paramref name="dataKey"/> and <paramref name="cipher"/> from <paramref name="plaintext"/>.</summary>
+    internal ServerSession(SessionHandle handle, SessionState state, long storedVersion, SessionClientInfo client, byte[] dataKey, AesGcm cipher, byte[] plaintext, bool needsTouch)
     {
         Handle = handle;
         State = state;
         StoredVersion = storedVersion;
-        Verdict = verdict;
+        Verdict = SessionLoadVerdict.Loaded;
         Client = client;
+        DataKey = dataKey;
+        _cipher = cipher;
+        OriginalPlaintext = plaintext;
+        NeedsTouch = needsTouch;
     }
 
     /// <summary>How this session was obtained: <see cref="SessionLoadVerdict.Loaded"/> for an existing one; otherwise it is new.</summary>
@@ -69,7 +92,7 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         {
             ThrowIfNotPositive(value);
             State.IdleTimeout = value;
-            MetadataChanged = true;
+            _metadataChanged = true;
             _isModified = true;
         }
     }
@@ -82,7 +105,7 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         {
             ThrowIfNotPositive(value);
             State.Lifetime = value;
-            MetadataChanged = true;
+            _metadataChanged = true;
             _isModified = true;
         }
     }
@@ -96,34 +119,32 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     /// <summary>The keys of the values.</summary>
     public IEnumerable<string> Keys => State.Values.Keys;
 
-    internal SessionHandle Handle { get; set; }
+    internal SessionHandle Handle { get; private set; }
 
-    internal SessionState State { get; set; }
+    internal SessionState State { get; private set; }
 
-    internal long StoredVersion { get; set; }
+    internal long StoredVersion { get; private set; }
 
     internal bool Cleared { get; private set; }
 
     internal bool NestedMutation { get; private set; }
 
-    internal bool MetadataChanged { get; set; }
+    /// <summary>The idle expiry is due to be extended (the last recorded access is older than the touch interval).</summary>
+    internal bool NeedsTouch { get; private set; }
 
-    internal bool AuthChanged { get; set; }
+    /// <summary>The handle changed since the cookie was last set: the next commit sends the cookie.</summary>
+    internal bool HandleChanged { get; private set; }
 
-    internal bool NeedsTouch { get; set; }
+    /// <summary>The presented cookie names nothing live: the next commit clears it unless the session is saved.</summary>
+    internal bool ClearCookieRequested { get; private set; }
 
-    internal bool HandleChanged { get; set; }
+    /// <summary>The key the data is sealed with, derived from the handle's cookie-held key.</summary>
+    internal byte[] DataKey { get; private set; }
 
-    internal bool ClearCookieRequested { get; set; }
+    internal byte[]? OriginalPlaintext { get; private set; }
 
-    internal byte[]? DataKey { get; set; }
-
-    /// <summary>The AES-GCM instance for <see cref="DataKey"/>, shared by the load and the save of one request.</summary>
-    internal AesGcm? Cipher { get; set; }
-
-    internal byte[]? OriginalPlaintext { get; set; }
-
-    internal IReadOnlySet<string> DirtyKeys => _dirtyKeys;
+    /// <summary>What this request changed since the load or the last save, for <see cref="SessionMerger"/>.</summary>
+    internal SessionChanges Changes => new(_dirtyKeys, Cleared, NestedMutation, OriginalPlaintext, _authChanged, _metadataChanged);
 
     /// <summary>Gets or sets a value; getting a missing key returns <see langword="null"/>, setting marks the session modified.</summary>
     public JsonNode? this[string key]
@@ -222,14 +243,47 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal AesGcm GetCipher() => Cipher ??= SessionSealer.CreateCipher(DataKey!);
+    /// <summary>The AES-GCM instance for <see cref="DataKey"/>, shared by the load and the saves of one request.</summary>
+    internal AesGcm GetCipher() => _cipher ??= SessionSealer.CreateCipher(DataKey);
+
+    /// <summary>Hands the cipher over (to be kept for the session's next request) and forgets it; null when there is none.</summary>
+    internal AesGcm? TakeCipher()
+    {
+        var cipher = _cipher;
+        _cipher = null;
+        return cipher;
+    }
 
     /// <summary>Frees the native cipher; the next use creates a new one.</summary>
     internal void ReleaseCipher()
     {
-        Cipher?.Dispose();
-        Cipher = null;
+        _cipher?.Dispose();
+        _cipher = null;
     }
+
+    /// <summary>Records activity at <paramref name="nowMs"/> (never moving the last access back).</summary>
+    internal void MarkAccessed(long nowMs) => State.AccessedMs = Math.Max(State.AccessedMs, nowMs);
+
+    /// <summary>Records who signed in (the caller rotates the handle next); <paramref name="extras"/> is copied.</summary>
+    internal void MarkSignedIn(string userId, string checkHash, JsonObject? extras)
+    {
+        State.UserId = userId;
+        State.CheckHash = checkHash;
+        State.Extras = (JsonObject?)extras?.DeepClone();
+        _authChanged = true;
+        IsModified = true;
+    }
+
+    /// <summary>Records the user's new check value (a password change made in this session).</summary>
+    internal void MarkCheckValueChanged(string checkHash)
+    {
+        State.CheckHash = checkHash;
+        _authChanged = true;
+        IsModified = true;
+    }
+
+    /// <summary>The cookie for the current handle is being sent.</summary>
+    internal void MarkCookieIssued() => HandleChanged = false;
 
     /// <summary>Switches to a new handle (and so a new data key).</summary>
     internal void UseHandle(SessionHandle handle)
@@ -240,7 +294,7 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         HandleChanged = true;
     }
 
-    /// <summary>Forgets what changed since the last save.</summary>
+    /// <summary>Saved at <paramref name="version"/> as <paramref name="plaintext"/>: forgets what changed since the last save.</summary>
     internal void MarkSaved(long version, byte[] plaintext)
     {
         StoredVersion = version;
@@ -248,10 +302,43 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         _dirtyKeys.Clear();
         Cleared = false;
         NestedMutation = false;
-        MetadataChanged = false;
-        AuthChanged = false;
+        _metadataChanged = false;
+        _authChanged = false;
         NeedsTouch = false;
         _isModified = false;
+    }
+
+    /// <summary>Saved by a commit that also sends the cookie: nothing is left to set or clear.</summary>
+    internal void MarkCommitted(long version, byte[] plaintext)
+    {
+        MarkSaved(version, plaintext);
+        HandleChanged = false;
+        ClearCookieRequested = false;
+    }
+
+    /// <summary>
+    /// After losing a save race: continues from <paramref name="merged"/> (the stored state at
+    /// <paramref name="version"/>, <paramref name="plaintext"/>, with this request's changes re-applied), keeping the
+    /// record of what this request changed for the next attempt.
+    /// </summary>
+    internal void Rebase(SessionState merged, long version, byte[] plaintext)
+    {
+        State = merged;
+        StoredVersion = version;
+        OriginalPlaintext = plaintext;
+    }
+
+    /// <summary>
+    /// Starts over as a new, empty, unsaved session under <paramref name="handle"/> (after sign-out or a failed check):
+    /// the old cookie names a deleted record, so the commit clears it unless the new session gets data.
+    /// </summary>
+    internal void Reset(SessionHandle handle, SessionState fresh)
+    {
+        UseHandle(handle);
+        State = fresh;
+        MarkSaved(0, []);
+        OriginalPlaintext = null;
+        ClearCookieRequested = true;
     }
 
     private static void ThrowIfNotPositive(TimeSpan? value)

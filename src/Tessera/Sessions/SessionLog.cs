@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Tessera.Sessions;
 
-/// <summary>Log messages of the session manager (event ids 1200-1299). Only fingerprints, never handles.</summary>
+/// <summary>Log messages of the session manager and the user session directory (event ids 1200-1299). Only fingerprints, never handles.</summary>
 internal static partial class SessionLog
 {
     [LoggerMessage(1200, LogLevel.Debug, "Session cookie rejected: {Verdict} (session {Fingerprint})")]
@@ -13,9 +13,6 @@ internal static partial class SessionLog
 
     [LoggerMessage(1202, LogLevel.Debug, "Session {Fingerprint} lost a save race (attempt {Attempt}); merging")]
     public static partial void Merging(ILogger logger, string fingerprint, int attempt);
-
-    [LoggerMessage(1203, LogLevel.Warning, "Session {Fingerprint} could not be merged: {Reason}")]
-    public static partial void MergeFailed(ILogger logger, string fingerprint, string reason);
 
     [LoggerMessage(1204, LogLevel.Information, "User signed in; session rotated to {Fingerprint}")]
     public static partial void SignedIn(ILogger logger, string fingerprint);

@@ -1,7 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,8 +9,9 @@ using Tessera.Stores;
 namespace Tessera.Sessions;
 
 /// <summary>
-/// Loads, saves, signs in and out, checks and revokes server-side sessions over an <see cref="ISessionStore"/>.
-/// Thread-safe; one instance serves the whole application.
+/// Loads, saves (merging key by key when another request saved first), signs in and out, checks and rotates
+/// server-side sessions over an <see cref="ISessionStore"/>. Listing and revoking a user's sessions is
+/// <see cref="UserSessionDirectory"/>'s job. Thread-safe; one instance serves the whole application.
 /// </summary>
 /// <remarks>
 /// The store sees only <see cref="SessionKey"/> (a hash of the cookie's lookup id), a version, an expiry time,
@@ -22,19 +20,14 @@ namespace Tessera.Sessions;
 /// </remarks>
 public sealed class SessionManager
 {
-    private const string UserTagPurpose = "tessera/session-user-tag/v1";
-    private const string ListingPurpose = "tessera/session-listing/v1";
-
     private readonly ISessionStore _store;
     private readonly SessionManagerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly byte[][] _userTagKeys;
-    private readonly byte[][] _listingKeys;
-    private readonly StoreKeyCheck _keyCheck;
     private readonly TesseraMetrics _metrics;
     private readonly SessionCipherCache _ciphers;
-    private volatile bool _keyCheckRecorded;
+    private readonly SessionOpener _opener;
+    private readonly SessionWriter _writer;
 
     /// <summary>Creates a manager.</summary>
     /// <param name="store">Where records live.</param>
@@ -54,11 +47,10 @@ public sealed class SessionManager
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _userTagKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, UserTagPurpose))];
-        _listingKeys = [.. Enumerable.Range(0, keyring.Secrets.Count).Select(i => keyring.DeriveKey(i, ListingPurpose))];
-        _keyCheck = new StoreKeyCheck(keyring);
         _metrics = TesseraMetrics.For(meterFactory);
         _ciphers = new SessionCipherCache(options.CipherCacheSize);
+        _opener = new SessionOpener(options, _time, _logger, _ciphers);
+        _writer = new SessionWriter(store, options, _time, _logger, new SessionRecordCodec(keyring), new StoreKeyCheck(keyring), _metrics);
     }
 
     /// <summary>The store behind this manager.</summary>
@@ -78,7 +70,7 @@ public sealed class SessionManager
         ArgumentNullException.ThrowIfNull(client);
         if (string.IsNullOrEmpty(cookieValue))
         {
-            return NewSession(SessionLoadVerdict.NoCookie, client);
+            return _opener.New(SessionLoadVerdict.NoCookie, client);
         }
 
         using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.load");
@@ -98,7 +90,7 @@ public sealed class SessionManager
     {
         if (!SessionHandle.TryParse(cookieValue, out var handle))
         {
-            return Counted(Reject(SessionLoadVerdict.Malformed, "-", client));
+            return Counted(_opener.Reject(SessionLoadVerdict.Malformed, "-", client));
         }
 
         var record = await _store.LoadAsync(handle!.Key, cancellationToken).ConfigureAwait(false);
@@ -148,58 +140,7 @@ public sealed class SessionManager
     /// <param name="handle">The handle parsed from the cookie.</param>
     /// <param name="record">What the store returned for <c>handle.Key</c>; null when it had nothing.</param>
     /// <param name="client">The requesting client.</param>
-    public ServerSession Open(SessionHandle handle, SessionRecord? record, SessionClientInfo client) => Counted(OpenRecord(handle, record, client));
-
-    private ServerSession OpenRecord(SessionHandle handle, SessionRecord? record, SessionClientInfo client)
-    {
-        ArgumentNullException.ThrowIfNull(handle);
-        ArgumentNullException.ThrowIfNull(client);
-        if (record is null)
-        {
-            return Reject(SessionLoadVerdict.NotFound, handle.Fingerprint, client);
-        }
-
-        if (record.Key != handle.Key)
-        {
-            throw new ArgumentException("The record was not read under this handle's key.", nameof(record));
-        }
-
-        if (!_ciphers.TryTake(handle, out var dataKey, out var cipher))
-        {
-            dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
-            cipher = SessionSealer.CreateCipher(dataKey);
-        }
-
-        var plaintext = SessionSealer.Open(cipher, handle.Key, record.Data.Span);
-        var state = plaintext is null ? null : SessionState.Parse(plaintext);
-        if (state is null)
-        {
-            cipher.Dispose();
-            return Reject(plaintext is null ? SessionLoadVerdict.Undecryptable : SessionLoadVerdict.Corrupt, handle.Fingerprint, client);
-        }
-
-        var now = _time.GetUtcNow();
-        if (now >= ExpiresAt(state))
-        {
-            cipher.Dispose();
-            return Reject(SessionLoadVerdict.Expired, handle.Fingerprint, client);
-        }
-
-        if (_options.BindToClientIp && state.BoundIp is not null && !string.Equals(state.BoundIp, client.IpAddress, StringComparison.Ordinal))
-        {
-            SessionLog.IpMismatch(_logger, handle.Fingerprint);
-            cipher.Dispose();
-            return Reject(SessionLoadVerdict.IpMismatch, handle.Fingerprint, client);
-        }
-
-        return new ServerSession(handle, state, record.Version, SessionLoadVerdict.Loaded, client)
-        {
-            DataKey = dataKey,
-            Cipher = cipher,
-            OriginalPlaintext = plaintext,
-            NeedsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= _options.TouchInterval,
-        };
-    }
+    public ServerSession Open(SessionHandle handle, SessionRecord? record, SessionClientInfo client) => Counted(_opener.Open(handle, record, client));
 
     /// <summary>
     /// Whether a request that never used its session should still open it at the end, because its idle expiry may
@@ -213,8 +154,7 @@ public sealed class SessionManager
     public bool MayNeedTouch(SessionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var idleEnd = _time.GetUtcNow() + _options.IdleTimeout;
-        return record.ExpiresAt <= idleEnd - _options.TouchInterval || record.ExpiresAt > idleEnd;
+        return SessionExpiry.MayNeedTouch(record.ExpiresAt, _time.GetUtcNow(), _options);
     }
 
     /// <summary>
@@ -237,10 +177,9 @@ public sealed class SessionManager
         {
             // The request is over for this session: a stored session's cipher waits for its next request (a later use
             // of this object, rare, creates a new one).
-            if (!session.IsNew && session.Cipher is { } cipher && session.DataKey is { } dataKey)
+            if (!session.IsNew && session.TakeCipher() is { } cipher)
             {
-                session.Cipher = null;
-                _ciphers.Return(session.Handle, dataKey, cipher);
+                _ciphers.Return(session.Handle, session.DataKey, cipher);
             }
 
             session.ReleaseCipher();
@@ -261,81 +200,18 @@ public sealed class SessionManager
                 return SessionCommitResult.Unchanged;
             }
 
-            session.HandleChanged = false;
-            return new SessionCommitResult(session.Handle.ToCookieValue(), false, ExpiresAt(session.State));
+            session.MarkCookieIssued();
+            return new SessionCommitResult(session.Handle.ToCookieValue(), false, SessionExpiry.ExpiresAt(session.State, _options));
         }
 
         using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.commit");
         try
         {
-            return await SaveChangesAsync(session, cancellationToken).ConfigureAwait(false);
+            return await _writer.SaveAsync(session, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (TesseraMeter.Failed(activity, exception))
         {
             throw;
-        }
-    }
-
-    /// <summary>Saves the changed session, merging key by key when another request saved it first.</summary>
-    private async ValueTask<SessionCommitResult> SaveChangesAsync(ServerSession session, CancellationToken cancellationToken)
-    {
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        for (var attempt = 1; ; attempt++)
-        {
-            session.State.AccessedMs = Math.Max(session.State.AccessedMs, nowMs);
-            var wasNew = session.IsNew;
-            var plaintext = session.State.Serialize((session.OriginalPlaintext?.Length ?? 192) + 64);
-            var record = BuildRecord(session, plaintext, session.StoredVersion + 1);
-            var result = await SaveRecordAsync(record, session.StoredVersion, cancellationToken).ConfigureAwait(false);
-            if (result == SaveResult.Saved)
-            {
-                session.MarkSaved(record.Version, plaintext);
-                session.HandleChanged = false;
-                session.ClearCookieRequested = false;
-                if (wasNew)
-                {
-                    _metrics.SessionsCreated.Add(1);
-                }
-
-                return new SessionCommitResult(session.Handle.ToCookieValue(), false, record.ExpiresAt);
-            }
-
-            _metrics.SessionConflicts.Add(1);
-            if (wasNew)
-            {
-                throw Conflict(session, "a record already exists under a freshly generated key");
-            }
-
-            if (attempt >= _options.MaxMergeAttempts)
-            {
-                throw Conflict(session, $"still conflicting after {attempt} attempts");
-            }
-
-            SessionLog.Merging(_logger, session.Fingerprint, attempt);
-            if (attempt > 1)
-            {
-                // Writers that keep colliding wait a short random time (1 ms up to 63 ms, growing with each attempt)
-                // so they stop retrying in lockstep. The first retry is immediate: most races end there.
-                var maxMs = 1 << Math.Min(attempt, 6);
-                await Task.Delay(TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(1, maxMs)), _time, cancellationToken).ConfigureAwait(false);
-            }
-
-            var current = await _store.LoadAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
-            if (current is null)
-            {
-                throw Conflict(session, "another request deleted the session or it expired (signed out, revoked or reset)");
-            }
-
-            var currentPlaintext = SessionSealer.Open(session.GetCipher(), session.Handle.Key, current.Data.Span);
-            var theirs = currentPlaintext is null ? null : SessionState.Parse(currentPlaintext);
-            if (theirs is null)
-            {
-                throw Conflict(session, "the stored record no longer opens with this session's key");
-            }
-
-            Merge(session, theirs);
-            session.StoredVersion = current.Version;
-            session.OriginalPlaintext = currentPlaintext;
         }
     }
 
@@ -357,11 +233,7 @@ public sealed class SessionManager
             SessionJson.ThrowIfNotStorable("(sign-in extras)", extras);
         }
 
-        session.State.UserId = userId;
-        session.State.CheckHash = HashCheckValue(checkValue);
-        session.State.Extras = (JsonObject?)extras?.DeepClone();
-        session.AuthChanged = true;
-        session.IsModified = true;
+        session.MarkSignedIn(userId, CheckValueHash.Compute(checkValue), extras);
         await RotateAsync(session, cancellationToken).ConfigureAwait(false);
         SessionLog.SignedIn(_logger, session.Fingerprint);
     }
@@ -394,8 +266,7 @@ public sealed class SessionManager
             return false;
         }
 
-        var stored = Convert.FromBase64String(session.State.CheckHash);
-        if (CryptographicOperations.FixedTimeEquals(stored, SHA256.HashData(Encoding.UTF8.GetBytes(currentCheckValue))))
+        if (CheckValueHash.Matches(session.State.CheckHash, currentCheckValue))
         {
             return true;
         }
@@ -421,9 +292,7 @@ public sealed class SessionManager
             throw new InvalidOperationException("KeepLoginAsync needs a signed-in session; call SignInAsync first.");
         }
 
-        session.State.CheckHash = HashCheckValue(newCheckValue);
-        session.AuthChanged = true;
-        session.IsModified = true;
+        session.MarkCheckValueChanged(CheckValueHash.Compute(newCheckValue));
         await RotateAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
@@ -438,15 +307,8 @@ public sealed class SessionManager
         var oldKey = session.Handle.Key;
         var wasStored = !session.IsNew;
         session.UseHandle(SessionHandle.Create());
-        session.State.AccessedMs = Math.Max(session.State.AccessedMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        var plaintext = session.State.Serialize();
-        var record = BuildRecord(session, plaintext, 1);
-        if (await SaveRecordAsync(record, 0, cancellationToken).ConfigureAwait(false) != SaveResult.Saved)
-        {
-            throw Conflict(session, "a record already exists under a freshly generated key");
-        }
-
-        session.MarkSaved(1, plaintext);
+        session.MarkAccessed(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        await _writer.SaveUnderNewHandleAsync(session, cancellationToken).ConfigureAwait(false);
         if (wasStored)
         {
             await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
@@ -457,182 +319,6 @@ public sealed class SessionManager
         }
     }
 
-    /// <summary>Lists the live sessions of a user, most recently seen first. Never returns handles.</summary>
-    /// <param name="userId">The user.</param>
-    /// <param name="currentSession">The session asking, marked <see cref="UserSessionInfo.IsCurrent"/>; may be null.</param>
-    /// <param name="cancellationToken">Cancels the store calls.</param>
-    /// <exception cref="NotSupportedException">The store has no user index.</exception>
-    /// <exception cref="SessionStoreException">The store failed.</exception>
-    public async ValueTask<IReadOnlyList<UserSessionInfo>> ListUserSessionsAsync(string userId, ServerSession? currentSession = null, CancellationToken cancellationToken = default)
-    {
-        var records = await ListRecordsAsync(userId, cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        var list = new List<UserSessionInfo>(records.Count);
-        foreach (var record in records)
-        {
-            if (record.ExpiresAt <= now)
-            {
-                continue;
-            }
-
-            var listing = OpenListing(record);
-            list.Add(new UserSessionInfo(
-                record.Key.Fingerprint,
-                listing?.Created ?? DateTimeOffset.MinValue,
-                listing?.LastSeen ?? DateTimeOffset.MinValue,
-                record.ExpiresAt,
-                listing?.Ip,
-                listing?.UserAgent,
-                currentSession is not null && currentSession.Handle.Key == record.Key));
-        }
-
-        list.Sort((a, b) => b.LastSeenAt.CompareTo(a.LastSeenAt));
-        return list;
-    }
-
-    /// <summary>Revokes one session of a user, named by its fingerprint; false when the user has no such session.</summary>
-    /// <exception cref="NotSupportedException">The store has no user index.</exception>
-    /// <exception cref="SessionStoreException">The store failed.</exception>
-    public async ValueTask<bool> RevokeAsync(string userId, string fingerprint, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(fingerprint);
-        var records = await ListRecordsAsync(userId, cancellationToken).ConfigureAwait(false);
-        foreach (var record in records)
-        {
-            if (string.Equals(record.Key.Fingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
-            {
-                await _store.DeleteAsync(record.Key, cancellationToken).ConfigureAwait(false);
-                SessionLog.Revoked(_logger, 1);
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Revokes every session of a user, or all but <paramref name="exceptCurrent"/>; returns how many.</summary>
-    /// <exception cref="NotSupportedException">The store has no user index.</exception>
-    /// <exception cref="SessionStoreException">The store failed.</exception>
-    public async ValueTask<int> RevokeAllAsync(string userId, ServerSession? exceptCurrent = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        var index = UserIndex();
-        SessionKey? except = exceptCurrent is null || exceptCurrent.IsNew ? null : exceptCurrent.Handle.Key;
-        var count = await index.DeleteByUserTagsAsync(UserTags(userId), except, cancellationToken).ConfigureAwait(false);
-        SessionLog.Revoked(_logger, count);
-        return count;
-    }
-
-    /// <summary>The keyed hash a store indexes a user's sessions under (newest secret): 64 lowercase hex characters.</summary>
-    public string ComputeUserTag(string userId)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        return UserTag(_userTagKeys[0], userId);
-    }
-
-    private static string UserTag(byte[] key, string userId)
-    {
-        Span<byte> tag = stackalloc byte[HmacSha256.HashLength];
-        HmacSha256.ComputeWithServerKey(key, Encoding.UTF8.GetBytes(userId), tag);
-        return Convert.ToHexStringLower(tag);
-    }
-
-    private static string HashCheckValue(string checkValue) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
-
-    private static SessionConflictException Conflict(ServerSession session, string reason) =>
-        new($"Session {session.Fingerprint} could not be saved: {reason}. This request's changes were not stored.");
-
-    /// <summary>Re-applies this request's changes onto the state another request saved.</summary>
-    private static void Merge(ServerSession session, SessionState theirs)
-    {
-        var ours = session.State;
-        var keys = new HashSet<string>(session.DirtyKeys, StringComparer.Ordinal);
-        if (session.NestedMutation)
-        {
-            // A caller mutated a node in place and set IsModified: find which keys differ from what was loaded.
-            // Values never handed out cannot have been mutated.
-            var original = session.OriginalPlaintext is null ? null : SessionState.Parse(session.OriginalPlaintext);
-            var before = original?.Values ?? [];
-            foreach (var (key, value) in ours.Values)
-            {
-                if (value.IsMaterialized && (!before.TryGetValue(key, out var old) || !JsonNode.DeepEquals(old.Node, value.Node)))
-                {
-                    keys.Add(key);
-                }
-            }
-
-            foreach (var key in before.Keys)
-            {
-                if (!ours.Values.ContainsKey(key))
-                {
-                    keys.Add(key);
-                }
-            }
-        }
-
-        if (session.Cleared)
-        {
-            theirs.Values.Clear();
-        }
-
-        foreach (var key in keys)
-        {
-            if (ours.Values.TryGetValue(key, out var value))
-            {
-                theirs.Values[key] = value;
-            }
-            else
-            {
-                theirs.Values.Remove(key);
-            }
-        }
-
-        if (session.AuthChanged)
-        {
-            theirs.UserId = ours.UserId;
-            theirs.CheckHash = ours.CheckHash;
-            theirs.Extras = ours.Extras;
-        }
-
-        if (session.MetadataChanged)
-        {
-            theirs.IdleTimeout = ours.IdleTimeout;
-            theirs.Lifetime = ours.Lifetime;
-        }
-
-        theirs.AccessedMs = Math.Max(theirs.AccessedMs, ours.AccessedMs);
-        session.State = theirs;
-    }
-
-    private ServerSession NewSession(SessionLoadVerdict verdict, SessionClientInfo client)
-    {
-        var handle = SessionHandle.Create();
-        return new ServerSession(handle, FreshState(client), 0, verdict, client)
-        {
-            DataKey = SessionSealer.DeriveDataKey(handle.DataKey),
-            HandleChanged = true,
-            ClearCookieRequested = verdict != SessionLoadVerdict.NoCookie,
-        };
-    }
-
-    private SessionState FreshState(SessionClientInfo client)
-    {
-        var nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return new SessionState
-        {
-            CreatedMs = nowMs,
-            AccessedMs = nowMs,
-            BoundIp = _options.BindToClientIp ? client.IpAddress : null,
-        };
-    }
-
-    private ServerSession Reject(SessionLoadVerdict verdict, string fingerprint, SessionClientInfo client)
-    {
-        SessionLog.Rejected(_logger, verdict, fingerprint);
-        return NewSession(verdict, client);
-    }
-
     private async ValueTask ResetAsync(ServerSession session, CancellationToken cancellationToken)
     {
         if (!session.IsNew)
@@ -640,99 +326,6 @@ public sealed class SessionManager
             await _store.DeleteAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
         }
 
-        session.UseHandle(SessionHandle.Create());
-        session.State = FreshState(session.Client);
-        session.MarkSaved(0, []);
-        session.OriginalPlaintext = null;
-        session.ClearCookieRequested = true;
+        session.Reset(SessionHandle.Create(), _opener.FreshState(session.Client));
     }
-
-    private DateTimeOffset ExpiresAt(SessionState state)
-    {
-        var idle = state.IdleTimeout ?? _options.IdleTimeout;
-        var lifetime = state.Lifetime ?? _options.AbsoluteLifetime;
-        var accessed = DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs);
-        var created = DateTimeOffset.FromUnixTimeMilliseconds(state.CreatedMs);
-        var idleEnd = AddSaturating(accessed, idle);
-        var absoluteEnd = AddSaturating(created, lifetime);
-        return idleEnd < absoluteEnd ? idleEnd : absoluteEnd;
-    }
-
-    // A lifetime that runs past the calendar's end means "until the end": DateTimeOffset.MaxValue, never an overflow.
-    private static DateTimeOffset AddSaturating(DateTimeOffset time, TimeSpan span) =>
-        span >= DateTimeOffset.MaxValue - time ? DateTimeOffset.MaxValue : time + span;
-
-    private SessionRecord BuildRecord(ServerSession session, byte[] plaintext, long version)
-    {
-        var state = session.State;
-        var key = session.Handle.Key;
-        var data = SessionSealer.Seal(session.GetCipher(), key, plaintext);
-        if (state.UserId is null)
-        {
-            return new SessionRecord(key, version, data, ExpiresAt(state));
-        }
-
-        var listing = new ListingInfo(
-            DateTimeOffset.FromUnixTimeMilliseconds(state.CreatedMs),
-            DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs),
-            _options.RecordClientInfo ? session.Client.IpAddress : null,
-            _options.RecordClientInfo ? session.Client.UserAgent : null);
-        var sealedListing = SessionSealer.Seal(_listingKeys[0], key, JsonSerializer.SerializeToUtf8Bytes(listing, ListingJsonContext.Default.ListingInfo));
-        return new SessionRecord(key, version, data, ExpiresAt(state), UserTag(_userTagKeys[0], state.UserId), sealedListing);
-    }
-
-    private ListingInfo? OpenListing(SessionRecord record)
-    {
-        if (record.Listing.IsEmpty)
-        {
-            return null;
-        }
-
-        foreach (var key in _listingKeys)
-        {
-            var plaintext = SessionSealer.Open(key, record.Key, record.Listing.Span);
-            if (plaintext is not null)
-            {
-                try
-                {
-                    return JsonSerializer.Deserialize(plaintext, ListingJsonContext.Default.ListingInfo);
-                }
-                catch (JsonException)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private async ValueTask<IReadOnlyList<SessionRecord>> ListRecordsAsync(string userId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(userId);
-        return await UserIndex().ListByUserTagsAsync(UserTags(userId), cancellationToken).ConfigureAwait(false);
-    }
-
-    // One tag per keyring secret (sessions saved before a rotation carry an older one), looked up in one store call.
-    private string[] UserTags(string userId) => [.. _userTagKeys.Select(key => UserTag(key, userId))];
-
-    /// <summary>Saves a record; the first save of this manager also records the store's key-check value (see <see cref="StoreKeyCheck"/>).</summary>
-    private async ValueTask<SaveResult> SaveRecordAsync(SessionRecord record, long expectedVersion, CancellationToken cancellationToken)
-    {
-        if (!_keyCheckRecorded)
-        {
-            if (await _keyCheck.RecordAsync(_store, cancellationToken).ConfigureAwait(false) == StoreKeyVerdict.Mismatch)
-            {
-                SessionLog.StoreKeyMismatch(_logger, _store.Name);
-            }
-
-            _keyCheckRecorded = true;
-        }
-
-        return await _store.SaveAsync(record, expectedVersion, cancellationToken).ConfigureAwait(false);
-    }
-
-    private IUserSessionIndex UserIndex() =>
-        _store as IUserSessionIndex
-        ?? throw new NotSupportedException($"Session store '{_store.Name}' has no user index (IUserSessionIndex); listing and revoking a user's sessions need a store that has one, such as SQLite.");
 }

@@ -29,8 +29,8 @@ public sealed class TesseraTicketStoreTests
         Assert.NotNull(cookie);
         // The whole ticket would be over 4 KB (the claim alone is 3 KB); the cookie holds only the protected handle.
         Assert.InRange(cookie!.Length, 1, 700);
-        var manager = app.Services.GetRequiredService<SessionManager>();
-        var record = Assert.Single(await store.Inner.ListByUserAsync(manager.ComputeUserTag("alice"), CancellationToken.None));
+        var users = app.Services.GetRequiredService<UserSessionDirectory>();
+        var record = Assert.Single(await store.Inner.ListByUserAsync(users.ComputeUserTag("alice"), CancellationToken.None));
         Assert.True(record.Data.Length > 3000, "the ticket is kept in the store");
         var data = record.Data.ToArray();
         Assert.Equal(-1, data.AsSpan().IndexOf(Encoding.UTF8.GetBytes("alice")));
@@ -120,9 +120,9 @@ public sealed class TesseraTicketStoreTests
         await using var app = await TicketStoreApp.StartAsync(store);
         var jar = new CookieJar();
         (await jar.PostAsync(app.Client, "/login/alice")).Dispose();
-        var manager = app.Services.GetRequiredService<SessionManager>();
+        var users = app.Services.GetRequiredService<UserSessionDirectory>();
         var ticketStore = app.Services.GetRequiredService<TesseraTicketStore>();
-        var record = Assert.Single(await store.Inner.ListByUserAsync(manager.ComputeUserTag("alice"), CancellationToken.None));
+        var record = Assert.Single(await store.Inner.ListByUserAsync(users.ComputeUserTag("alice"), CancellationToken.None));
 
         // What the browser holds: cookie authentication's protected cookie around the handle, and nothing of the ticket.
         var cookieOptions = app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
