@@ -30,11 +30,10 @@ internal sealed class ServerModeEngine : ISessionEngine
     /// <summary>
     /// Reads the cookie's record from the store (the only I/O, done here, before the endpoint) but leaves decrypting
     /// and parsing it to the session's first use (see <see cref="ServerRequestSession"/>): a request that never uses
-    /// its session pays one store read and no cryptography.
+    /// its session pays one store read and no cryptography (nor the client's IP and user agent, taken on first use too).
     /// </summary>
     public async ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var client = ClientOf(context);
         if (context.Request.Cookies.TryGetValue(_services.Cookie.Name, out var value) && !string.IsNullOrEmpty(value))
         {
             // The manager logs and counts the verdict (once, when the record is opened).
@@ -44,14 +43,17 @@ internal sealed class ServerModeEngine : ISessionEngine
                 var record = await _manager.ReadAsync(handle, cancellationToken).ConfigureAwait(false);
                 if (record is not null && _legacy is null)
                 {
-                    return new ServerRequestSession(_services, handle, record, client, requestCookie: value);
+                    return new ServerRequestSession(_services, handle, record, context, requestCookie: value);
                 }
+
+                var client = ClientOf(context);
 
                 // Nothing stored, or a legacy cookie may have to take over if the record does not open: decide now.
                 session = _manager.Open(handle, record, client);
             }
             else
             {
+                var client = ClientOf(context);
                 session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
             }
 
@@ -61,7 +63,7 @@ internal sealed class ServerModeEngine : ISessionEngine
             }
         }
 
-        var fresh = new ServerRequestSession(_services, await _manager.LoadAsync(null, client, cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
+        var fresh = new ServerRequestSession(_services, await _manager.LoadAsync(null, ClientOf(context), cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
         _legacy?.MigrateInto(context, fresh);
         return fresh;
     }

@@ -27,6 +27,7 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     private SessionHandle? _pendingHandle;
     private SessionRecord? _pendingRecord;
     private SessionClientInfo? _pendingClient;
+    private HttpContext? _pendingContext;
 
     // The session's JSON size per key, built on the first write (reads never pay for it).
     private Dictionary<string, int>? _sizes;
@@ -42,14 +43,17 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
         _requestCookie = requestCookie;
     }
 
-    /// <summary>A session whose record was read but is opened only when first used.</summary>
-    public ServerRequestSession(ServerSessionServices services, SessionHandle handle, SessionRecord record, SessionClientInfo client, string requestCookie)
+    /// <summary>
+    /// A session whose record was read but is opened only when first used, within <paramref name="context"/>'s request
+    /// (the client's IP and user agent are taken from it then).
+    /// </summary>
+    public ServerRequestSession(ServerSessionServices services, SessionHandle handle, SessionRecord record, HttpContext context, string requestCookie)
     {
         _services = services;
         _manager = services.Manager;
         _pendingHandle = handle;
         _pendingRecord = record;
-        _pendingClient = client;
+        _pendingContext = context;
         _mayNeedTouch = _manager.MayNeedTouch(record);
         _hadCookie = true;
         _requestCookie = requestCookie;
@@ -277,11 +281,13 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     private ServerSession OpenPending()
     {
         // The manager logs and counts the verdict.
+        _pendingClient = ServerModeEngine.ClientOf(_pendingContext!);
         var session = _manager.Open(_pendingHandle!, _pendingRecord, _pendingClient!);
         _opened = session;
         _pendingHandle = null;
         _pendingRecord = null;
         _pendingClient = null;
+        _pendingContext = null;
         return session;
     }
 }
