@@ -191,7 +191,7 @@ internal sealed class TesseraTicketStore : ITicketStore
     }
 
     private static SessionClientInfo ClientOf(HttpContext? context) =>
-        context is null ? SessionClientInfo.None : ServerModeEngine.ClientOf(context);
+        context is null ? SessionClientInfo.None : ServerSessionServices.ClientOf(context);
 
     private static void Put(ServerSession session, AuthenticationTicket ticket, TesseraTicketStoreOptions options)
     {

@@ -11,8 +11,6 @@ namespace Tessera.AspNetCore;
 /// </summary>
 internal sealed class ServerModeEngine : ISessionEngine
 {
-    private const int MaxUserAgentLength = 256;
-
     private readonly SessionManager _manager;
     private readonly ServerSessionServices _services;
     private readonly LegacyCookieReader? _legacy;
@@ -46,14 +44,14 @@ internal sealed class ServerModeEngine : ISessionEngine
                     return new ServerRequestSession(_services, handle, record, context, requestCookie: value);
                 }
 
-                var client = ClientOf(context);
+                var client = ServerSessionServices.ClientOf(context);
 
                 // Nothing stored, or a legacy cookie may have to take over if the record does not open: decide now.
                 session = _manager.Open(handle, record, client);
             }
             else
             {
-                var client = ClientOf(context);
+                var client = ServerSessionServices.ClientOf(context);
                 session = await _manager.LoadAsync(value, client, cancellationToken).ConfigureAwait(false);
             }
 
@@ -63,36 +61,19 @@ internal sealed class ServerModeEngine : ISessionEngine
             }
         }
 
-        var fresh = new ServerRequestSession(_services, await _manager.LoadAsync(null, ClientOf(context), cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
+        var fresh = new ServerRequestSession(_services, await _manager.LoadAsync(null, ServerSessionServices.ClientOf(context), cancellationToken).ConfigureAwait(false), hadCookie: value is not null);
         _legacy?.MigrateInto(context, fresh);
         return fresh;
     }
 
     public RequestSession CreateNew(HttpContext context)
     {
-        var pending = _manager.LoadAsync(null, ClientOf(context), CancellationToken.None);
+        var pending = _manager.LoadAsync(null, ServerSessionServices.ClientOf(context), CancellationToken.None);
         if (!pending.IsCompletedSuccessfully)
         {
             throw new InvalidOperationException("SessionManager.LoadAsync(null) did I/O; a new session must be created without it.");
         }
 
         return new ServerRequestSession(_services, pending.Result, hadCookie: false);
-    }
-
-    internal static SessionClientInfo ClientOf(HttpContext context)
-    {
-        var ip = context.Connection.RemoteIpAddress;
-        if (ip is { IsIPv4MappedToIPv6: true })
-        {
-            ip = ip.MapToIPv4();
-        }
-
-        string? agent = context.Request.Headers.UserAgent;
-        if (agent is { Length: > MaxUserAgentLength })
-        {
-            agent = agent[..MaxUserAgentLength];
-        }
-
-        return new SessionClientInfo(ip?.ToString(), agent);
     }
 }

@@ -26,7 +26,6 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     private ServerSession? _opened;
     private SessionHandle? _pendingHandle;
     private SessionRecord? _pendingRecord;
-    private SessionClientInfo? _pendingClient;
     private HttpContext? _pendingContext;
 
     // The session's JSON size per key, built on the first write (reads never pay for it).
@@ -281,12 +280,10 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     private ServerSession OpenPending()
     {
         // The manager logs and counts the verdict.
-        _pendingClient = ServerModeEngine.ClientOf(_pendingContext!);
-        var session = _manager.Open(_pendingHandle!, _pendingRecord, _pendingClient!);
+        var session = _manager.Open(_pendingHandle!, _pendingRecord, ServerSessionServices.ClientOf(_pendingContext!));
         _opened = session;
         _pendingHandle = null;
         _pendingRecord = null;
-        _pendingClient = null;
         _pendingContext = null;
         return session;
     }

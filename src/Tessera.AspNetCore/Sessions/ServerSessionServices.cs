@@ -12,6 +12,8 @@ namespace Tessera.AspNetCore;
 /// </summary>
 internal sealed class ServerSessionServices
 {
+    private const int MaxUserAgentLength = 256;
+
     private readonly TesseraHttpMetrics _metrics;
 
     public ServerSessionServices(SessionManager manager, UserSessionDirectory? users, TesseraOptions options, TimeProvider time, ILogger logger, TesseraHttpMetrics metrics, AuthTktCutoffs? cutoffs)
@@ -72,4 +74,22 @@ internal sealed class ServerSessionServices
     }
 
     public void LogConflict(SessionConflictException exception) => Log.CommitConflict(Logger, exception.Message);
+
+    /// <summary>The client of <paramref name="context"/>: its IP (IPv4-mapped addresses as IPv4) and its user agent, cut to 256 characters.</summary>
+    internal static SessionClientInfo ClientOf(HttpContext context)
+    {
+        var ip = context.Connection.RemoteIpAddress;
+        if (ip is { IsIPv4MappedToIPv6: true })
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        string? agent = context.Request.Headers.UserAgent;
+        if (agent is { Length: > MaxUserAgentLength })
+        {
+            agent = agent[..MaxUserAgentLength];
+        }
+
+        return new SessionClientInfo(ip?.ToString(), agent);
+    }
 }
