@@ -242,11 +242,6 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
 
     public override async ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {
-        if (IsDeferred)
-        {
-            return; // unused and no touch due: nothing to decrypt, seal or write
-        }
-
         SessionCommitResult result;
         try
         {

@@ -66,18 +66,23 @@ internal sealed class TesseraSessionFeature : ISessionFeature, ITesseraSessionFe
 
     public void Discard() => _discarded = true;
 
-    /// <summary>Saves the session and writes its cookie, once.</summary>
-    public async Task CommitAsync()
+    /// <summary>Saves the session and writes its cookie, once; a deferred session (unused, no touch due) has nothing to save.</summary>
+    public Task CommitAsync()
     {
         if (_committed || _discarded || _session is null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         _committed = true;
+        return _session.IsDeferred ? Task.CompletedTask : CommitCoreAsync(_session);
+    }
+
+    private async Task CommitCoreAsync(RequestSession session)
+    {
         try
         {
-            await _session.CommitAsync(_context.Response, _context.RequestAborted).ConfigureAwait(false);
+            await session.CommitAsync(_context.Response, _context.RequestAborted).ConfigureAwait(false);
         }
         catch (SessionConflictException)
         {

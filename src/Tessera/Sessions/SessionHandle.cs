@@ -26,15 +26,14 @@ public sealed class SessionHandle
     private const byte FormatVersion = 1;
     private const int RawLength = 1 + LookupIdLength + DataKeyLength;
 
-    private readonly byte[] _lookupId;
-    private readonly byte[] _dataKey;
+    // The lookup id then the data key, in one array (one allocation per parsed cookie, not two).
+    private readonly byte[] _secret;
     private string? _cookieValue;
 
-    private SessionHandle(byte[] lookupId, byte[] dataKey)
+    private SessionHandle(byte[] secret)
     {
-        _lookupId = lookupId;
-        _dataKey = dataKey;
-        Key = SessionKey.FromLookupId(lookupId);
+        _secret = secret;
+        Key = SessionKey.FromLookupId(LookupId);
     }
 
     /// <summary>The store key: SHA-256 of the lookup id.</summary>
@@ -44,14 +43,13 @@ public sealed class SessionHandle
     public string Fingerprint => Key.Fingerprint;
 
     /// <summary>The random lookup id (secret: never log it).</summary>
-    internal ReadOnlySpan<byte> LookupId => _lookupId;
+    internal ReadOnlySpan<byte> LookupId => _secret.AsSpan(0, LookupIdLength);
 
     /// <summary>The random data key (secret: never log it).</summary>
-    internal ReadOnlySpan<byte> DataKey => _dataKey;
+    internal ReadOnlySpan<byte> DataKey => _secret.AsSpan(LookupIdLength);
 
     /// <summary>Creates a handle with a fresh id and key from <see cref="RandomNumberGenerator"/> (drawn in blocks, see RandomPool).</summary>
-    public static SessionHandle Create() =>
-        new(RandomPool.GetBytes(LookupIdLength), RandomPool.GetBytes(DataKeyLength));
+    public static SessionHandle Create() => new(RandomPool.GetBytes(LookupIdLength + DataKeyLength));
 
     /// <summary>Parses a cookie value; false for anything that is not exactly a handle of this format.</summary>
     public static bool TryParse(string? cookieValue, out SessionHandle? handle)
@@ -69,7 +67,7 @@ public sealed class SessionHandle
             return false;
         }
 
-        handle = new SessionHandle(raw.Slice(1, LookupIdLength).ToArray(), raw.Slice(1 + LookupIdLength).ToArray());
+        handle = new SessionHandle(raw[1..].ToArray());
         handle._cookieValue = cookieValue;
         return true;
     }
@@ -81,8 +79,7 @@ public sealed class SessionHandle
         {
             Span<byte> raw = stackalloc byte[RawLength];
             raw[0] = FormatVersion;
-            _lookupId.CopyTo(raw[1..]);
-            _dataKey.CopyTo(raw[(1 + LookupIdLength)..]);
+            _secret.CopyTo(raw[1..]);
             _cookieValue = Base64Url.EncodeToString(raw);
         }
 

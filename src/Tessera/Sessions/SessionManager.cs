@@ -116,13 +116,22 @@ public sealed class SessionManager
     /// <param name="handle">The handle parsed from the cookie.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="SessionStoreException">The store could not be read.</exception>
-    public async ValueTask<SessionRecord?> ReadAsync(SessionHandle handle, CancellationToken cancellationToken = default)
+    public ValueTask<SessionRecord?> ReadAsync(SessionHandle handle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
+
+        // With no span listener, the read is the store's own call (no state machine of ours around it).
+        return TesseraMeter.ActivitySource.HasListeners()
+            ? TracedReadAsync(handle.Key, cancellationToken)
+            : _store.LoadAsync(handle.Key, cancellationToken);
+    }
+
+    private async ValueTask<SessionRecord?> TracedReadAsync(SessionKey key, CancellationToken cancellationToken)
+    {
         using var activity = TesseraMeter.ActivitySource.StartActivity("tessera.session.load");
         try
         {
-            return await _store.LoadAsync(handle.Key, cancellationToken).ConfigureAwait(false);
+            return await _store.LoadAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (TesseraMeter.Failed(activity, exception))
         {
