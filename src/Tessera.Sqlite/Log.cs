@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(3002, LogLevel.Information, "Swept {Count} expired session(s) from SQLite")]
     public static partial void Swept(ILogger logger, int count);
+
+    [LoggerMessage(3003, LogLevel.Warning, "SQLite store: unreadable row for session {Fingerprint} treated as missing: {Reason}")]
+    public static partial void UnreadableRow(ILogger logger, string fingerprint, string reason);
 }
