@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(3003, LogLevel.Warning, "SQLite store: unreadable row for session {Fingerprint} treated as missing: {Reason}")]
     public static partial void UnreadableRow(ILogger logger, string fingerprint, string reason);
+
+    [LoggerMessage(3004, LogLevel.Debug, "SQLite sweep batch: {Rows} expired session(s) deleted in {Milliseconds} ms; next batch at most {NextRows}")]
+    public static partial void SweptBatch(ILogger logger, int rows, double milliseconds, int nextRows);
 }

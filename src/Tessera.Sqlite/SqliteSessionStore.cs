@@ -226,13 +226,19 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         {
             var (deleted, held) = await WriteAsync("sweep", connection => SweepBatch(connection, now, rows), cancellationToken).ConfigureAwait(false);
             total += deleted;
+            var next = NextSweepBatch(rows, held);
+            Log.SweptBatch(_logger, deleted, held.TotalMilliseconds, next);
+            if (deleted > 0)
+            {
+                await RunAsync("checkpoint", Checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+
             if (deleted < rows)
             {
                 break;
             }
 
-            await RunAsync("checkpoint", Checkpoint, cancellationToken).ConfigureAwait(false);
-            rows = NextSweepBatch(rows, held);
+            rows = next;
             // Real time, not the injected clock: this spaces out lock holds, it measures no session's age.
             var pause = Math.Clamp(held.Ticks, MinSweepPause.Ticks, MaxSweepPause.Ticks);
             await Task.Delay(TimeSpan.FromTicks(pause), TimeProvider.System, cancellationToken).ConfigureAwait(false);
