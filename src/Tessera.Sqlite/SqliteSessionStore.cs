@@ -222,15 +222,22 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         var now = NowMs();
         var total = 0;
         var rows = Math.Min(FirstSweepBatch, _sweepBatchSize);
+        // A checkpoint fsyncs twice, so the sweep runs one only when the WAL may hold half of what would make a save's
+        // commit checkpoint (inside the gate): estimated from the WAL pages per deleted row the last checkpoint found.
+        var pagesPerRow = double.PositiveInfinity;
+        var uncheckpointedRows = 0;
         while (true)
         {
             var (deleted, held) = await WriteAsync("sweep", connection => SweepBatch(connection, now, rows), cancellationToken).ConfigureAwait(false);
             total += deleted;
+            uncheckpointedRows += deleted;
             var next = NextSweepBatch(rows, held);
             Log.SweptBatch(_logger, deleted, held.TotalMilliseconds, next);
-            if (deleted > 0)
+            if (uncheckpointedRows > 0 && (deleted < rows || uncheckpointedRows * pagesPerRow >= AutoCheckpointPages / 2))
             {
-                await RunAsync("checkpoint", Checkpoint, cancellationToken).ConfigureAwait(false);
+                var pages = await RunAsync("checkpoint", Checkpoint, cancellationToken).ConfigureAwait(false);
+                pagesPerRow = Math.Max(1.0, (double)pages / uncheckpointedRows);
+                uncheckpointedRows = 0;
             }
 
             if (deleted < rows)
@@ -254,7 +261,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         var started = Stopwatch.GetTimestamp();
         // A batch writes many pages (every deleted row touches the table and three indexes), and the commit that takes
         // the WAL past 1000 pages runs the checkpoint, fsyncs included, while this process's writers wait at the gate.
-        // So the batch commits without one, and the sweep checkpoints after releasing the gate (Checkpoint).
+        // So the batch commits without one, and the sweep checkpoints after releasing the gate (SweepAsync).
         connection.Command("PRAGMA wal_autocheckpoint = 0").ExecuteNonQuery();
         try
         {
@@ -272,8 +279,12 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         }
     }
 
-    /// <summary>Copies the WAL back into the database without waiting for readers or writers (they go on meanwhile).</summary>
-    private static int Checkpoint(PooledConnection connection) => connection.Command("PRAGMA wal_checkpoint(PASSIVE)").ExecuteNonQuery();
+    /// <summary>Copies the WAL back into the database without waiting for readers or writers (they go on meanwhile); returns the pages the WAL held.</summary>
+    private static long Checkpoint(PooledConnection connection)
+    {
+        using var reader = connection.Command("PRAGMA wal_checkpoint(PASSIVE)").ExecuteReader();
+        return reader.Read() ? reader.GetInt64(1) : 0; // busy, log pages, checkpointed pages
+    }
 
     /// <summary>The next batch's rows: scaled so the batch holds the gate about <see cref="SqliteSessionStoreOptions.SweepBatchDuration"/>, growing at most twofold.</summary>
     private int NextSweepBatch(int rows, TimeSpan held)
