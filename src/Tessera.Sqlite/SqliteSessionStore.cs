@@ -217,8 +217,8 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         // save waits for one batch at most (issue 13: one long DELETE held the lock 8 s and a save failed with
         // "database is locked"; 500-row batches still kept saves waiting up to 241 ms at 10^6 records). A batch is
         // bounded by rows (SweepBatchSize) and by time: the next batch's rows are scaled to SweepBatchDuration from
-        // how long this one held the gate. Between batches the sweep checkpoints the WAL outside the gate and pauses
-        // as long as the batch held it (1 to 50 ms), so waiting saves go first and get at least half the writes.
+        // how long this one held the gate. Between batches the sweep checkpoints the WAL outside the gate (when due) and
+        // pauses as long as the batch held it (1 to 50 ms): waiting saves go first and get at least half the writes.
         var now = NowMs();
         var total = 0;
         var rows = Math.Min(FirstSweepBatch, _sweepBatchSize);

@@ -234,6 +234,14 @@ public sealed class SqliteSessionStoreTests : IDisposable
     }
 
     [Fact]
+    public void MaxMemoryMapSize_IsTheBundledSqlitesCap()
+    {
+        // SQLite lowers a larger mmap_size to its compile-time maximum and reports the effective value: when a package
+        // update moves that cap, the documented default must move with it.
+        Assert.Equal(SqliteSessionStoreOptions.MaxMemoryMapSize, Scalar("PRAGMA mmap_size = 1099511627776; PRAGMA mmap_size;"));
+    }
+
+    [Fact]
     public async Task Load_DefaultMemoryMapSize_MapsTheWholeFile()
     {
         using var store = Store();
