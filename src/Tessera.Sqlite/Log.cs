@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(3002, LogLevel.Information, "Swept {Count} expired session(s) from SQLite")]
     public static partial void Swept(ILogger logger, int count);
+
+    [LoggerMessage(3003, LogLevel.Warning, "SQLite store: unreadable row for session {Fingerprint} treated as missing: {Reason}")]
+    public static partial void UnreadableRow(ILogger logger, string fingerprint, string reason);
+
+    [LoggerMessage(3004, LogLevel.Debug, "SQLite sweep batch: {Rows} expired session(s) deleted in {Milliseconds} ms; next batch at most {NextRows}")]
+    public static partial void SweptBatch(ILogger logger, int rows, double milliseconds, int nextRows);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,12 +30,17 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private readonly int _commandTimeoutSeconds;
     private readonly TimeProvider _time;
     private readonly int _sweepBatchSize;
+    private readonly TimeSpan _sweepBatchDuration;
     private readonly ILogger _logger;
     private const int MaxIdleConnections = 16;
-    private const long MemoryMapBytes = 1L << 30;
     private const int CacheKibibytes = 8192;
+    // SQLite's default; the sweep turns automatic checkpoints off for its own batches and puts this back.
+    private const int AutoCheckpointPages = 1000;
+    private const int FirstSweepBatch = 25;
     private static readonly TimeSpan MinSweepPause = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxSweepPause = TimeSpan.FromMilliseconds(50);
+    private static readonly long MinUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
     // LIFO, so the connection used last (its page cache warm) goes out first. Counted separately: a concurrent
     // collection's Count walks or locks the whole collection, and RunAsync checks it on every call.
     private readonly ConcurrentStack<PooledConnection> _idle = new();
@@ -42,6 +48,9 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private readonly Lock _schemaGate = new();
     // SQLite has one writer at a time. Writers of this process queue here instead of in SQLite's busy handler, which
     // sleeps and polls (up to 100 ms a turn) and so can starve behind a sweep that takes the lock back at once.
+    // Entered only through WaitAsync: its waiters queue first come, first served, and Release hands the gate to the
+    // oldest one directly (no newcomer barges in, so a sweep's next batch queues behind the saves already waiting),
+    // and a waiter neither spins nor holds a thread while the holder does file I/O (Wait, Monitor and Lock all spin first).
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _schemaReady;
     private volatile bool _disposed;
@@ -84,13 +93,14 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         _connectionString = connectionString.ToString();
         _dataSource = connectionString.DataSource;
         _createSchema = options.CreateSchema;
-        // Memory-mapped reads and a larger page cache: at a million records (about 1 GB) the default 2 MB cache sends
+        // Memory-mapped reads and a larger page cache: at a million records (about 1.5 GB) the default 2 MB cache sends
         // nearly every lookup to read() calls (issue 13). The map shares the OS page cache between connections.
         _connectionPragmas = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")}; "
-            + $"PRAGMA mmap_size = {MemoryMapBytes}; PRAGMA cache_size = -{CacheKibibytes};";
+            + $"PRAGMA mmap_size = {options.MemoryMapSize}; PRAGMA cache_size = -{CacheKibibytes};";
         _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _time = timeProvider ?? TimeProvider.System;
         _sweepBatchSize = options.SweepBatchSize;
+        _sweepBatchDuration = options.SweepBatchDuration;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -169,7 +179,10 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
             var list = new List<SessionRecord>();
             while (reader.Read())
             {
-                list.Add(ReadRecord(reader));
+                if (ReadRecord(reader) is { } record)
+                {
+                    list.Add(record);
+                }
             }
 
             return list;
@@ -200,34 +213,84 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     /// <inheritdoc />
     public async ValueTask<int> SweepAsync(CancellationToken cancellationToken)
     {
-        // Bounded batches, each its own statement (and write transaction): one long DELETE would hold SQLite's single
-        // write lock long enough for a concurrent save to fail with "database is locked" (issue 13). Between batches
-        // the sweep pauses as long as the batch took (1 to 50 ms), so queued writers get the lock: a save waits for one batch at most.
+        // Short batches, each its own statement and write transaction taken through the write gate like any save, so a
+        // save waits for one batch at most (issue 13: one long DELETE held the lock 8 s and a save failed with
+        // "database is locked"; 500-row batches still kept saves waiting up to 241 ms at 10^6 records). A batch is
+        // bounded by rows (SweepBatchSize) and by time: the next batch's rows are scaled to SweepBatchDuration from
+        // how long this one held the gate. Between batches the sweep checkpoints the WAL outside the gate (when due) and
+        // pauses as long as the batch held it (1 to 50 ms): waiting saves go first and get at least half the writes.
         var now = NowMs();
         var total = 0;
-        int deleted;
-        do
+        var rows = Math.Min(FirstSweepBatch, _sweepBatchSize);
+        // A checkpoint fsyncs twice, so the sweep runs one only when the WAL may hold half of what would make a save's
+        // commit checkpoint (inside the gate): estimated from the WAL pages per deleted row the last checkpoint found.
+        var pagesPerRow = double.PositiveInfinity;
+        var uncheckpointedRows = 0;
+        while (true)
         {
-            var started = TimeProvider.System.GetTimestamp();
-            deleted = await WriteAsync("sweep", connection =>
-            {
-                var command = connection.Command("DELETE FROM tessera_sessions WHERE key IN (SELECT key FROM tessera_sessions WHERE expires_at <= $now LIMIT $batch)");
-                command.Parameters.AddWithValue("$now", now);
-                command.Parameters.AddWithValue("$batch", _sweepBatchSize);
-                return command.ExecuteNonQuery();
-            }, cancellationToken).ConfigureAwait(false);
+            var (deleted, held) = await WriteAsync("sweep", connection => SweepBatch(connection, now, rows), cancellationToken).ConfigureAwait(false);
             total += deleted;
-            if (deleted == _sweepBatchSize)
+            uncheckpointedRows += deleted;
+            var next = NextSweepBatch(rows, held);
+            Log.SweptBatch(_logger, deleted, held.TotalMilliseconds, next);
+            if (uncheckpointedRows > 0 && (deleted < rows || uncheckpointedRows * pagesPerRow >= AutoCheckpointPages / 2))
             {
-                // Real time, not the injected clock: this spaces out lock holds, it measures no session's age.
-                var pause = Math.Clamp(TimeProvider.System.GetElapsedTime(started).Ticks, MinSweepPause.Ticks, MaxSweepPause.Ticks);
-                await Task.Delay(TimeSpan.FromTicks(pause), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                var pages = await RunAsync("checkpoint", Checkpoint, cancellationToken).ConfigureAwait(false);
+                pagesPerRow = Math.Max(1.0, (double)pages / uncheckpointedRows);
+                uncheckpointedRows = 0;
             }
+
+            if (deleted < rows)
+            {
+                break;
+            }
+
+            rows = next;
+            // Real time, not the injected clock: this spaces out lock holds, it measures no session's age.
+            var pause = Math.Clamp(held.Ticks, MinSweepPause.Ticks, MaxSweepPause.Ticks);
+            await Task.Delay(TimeSpan.FromTicks(pause), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
-        while (deleted == _sweepBatchSize);
 
         Log.Swept(_logger, total);
         return total;
+    }
+
+    /// <summary>Deletes up to <paramref name="rows"/> expired records, the earliest first; returns how many and how long it took.</summary>
+    private static (int Deleted, TimeSpan Held) SweepBatch(PooledConnection connection, long now, int rows)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // A batch writes many pages (every deleted row touches the table and three indexes), and the commit that takes
+        // the WAL past 1000 pages runs the checkpoint, fsyncs included, while this process's writers wait at the gate.
+        // So the batch commits without one, and the sweep checkpoints after releasing the gate (SweepAsync).
+        connection.Command("PRAGMA wal_autocheckpoint = 0").ExecuteNonQuery();
+        try
+        {
+            // Row ids straight from the expires_at index (it holds them), so each row is found once, by row id.
+            // No keyset is needed: SQLite removes a deleted row's index entries at once (no dead tuples as in
+            // PostgreSQL), so each batch's index walk starts at the first expired row still there.
+            var command = connection.Command("DELETE FROM tessera_sessions WHERE rowid IN (SELECT rowid FROM tessera_sessions WHERE expires_at <= $now ORDER BY expires_at LIMIT $rows)");
+            command.Parameters.AddWithValue("$now", now);
+            command.Parameters.AddWithValue("$rows", rows);
+            return (command.ExecuteNonQuery(), Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            connection.Command($"PRAGMA wal_autocheckpoint = {AutoCheckpointPages}").ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Copies the WAL back into the database without waiting for readers or writers (they go on meanwhile); returns the pages the WAL held.</summary>
+    private static long Checkpoint(PooledConnection connection)
+    {
+        using var reader = connection.Command("PRAGMA wal_checkpoint(PASSIVE)").ExecuteReader();
+        return reader.Read() ? reader.GetInt64(1) : 0; // busy, log pages, checkpointed pages
+    }
+
+    /// <summary>The next batch's rows: scaled so the batch holds the gate about <see cref="SqliteSessionStoreOptions.SweepBatchDuration"/>, growing at most twofold.</summary>
+    private int NextSweepBatch(int rows, TimeSpan held)
+    {
+        var scaled = held <= TimeSpan.Zero ? 2L * rows : (long)(rows * (_sweepBatchDuration / held));
+        return (int)Math.Clamp(scaled, 1, Math.Min(2L * rows, _sweepBatchSize));
     }
 
     /// <inheritdoc />
@@ -272,17 +335,48 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         }, cancellationToken);
     }
 
-    private static SessionRecord ReadRecord(SqliteDataReader reader) => ReadRecord(SessionKey.FromBytes((byte[])reader.GetValue(0)), reader, 1);
+    /// <summary>A record from <c>key, version, expires_at, user_tag, listing, data</c>; <see langword="null"/> (logged) when the row is unreadable.</summary>
+    private SessionRecord? ReadRecord(SqliteDataReader reader)
+    {
+        if (reader.GetValue(0) is not byte[] { Length: SessionKey.Length } key)
+        {
+            Log.UnreadableRow(_logger, reader.GetValue(0) is byte[] bytes ? Convert.ToHexStringLower(bytes.AsSpan(0, Math.Min(6, bytes.Length))) : "?", "the key is not 32 bytes");
+            return null;
+        }
 
-    /// <summary>A record from <c>version, expires_at, user_tag, listing, data</c>, starting at column <paramref name="first"/>.</summary>
-    private static SessionRecord ReadRecord(SessionKey key, SqliteDataReader reader, int first) =>
-        new(
+        return ReadRecord(SessionKey.FromBytes(key), reader, 1);
+    }
+
+    /// <summary>
+    /// A record from <c>version, expires_at, user_tag, listing, data</c>, starting at column <paramref name="first"/>.
+    /// A row the store cannot have written (an expiry no <see cref="DateTimeOffset"/> holds, a value of the wrong type:
+    /// damage or a hand edit) is <see langword="null"/> with a warning, as a missing record, so the rest of the store
+    /// stays usable; statistics and the sweep compare the stored numbers in SQL and never read it.
+    /// </summary>
+    private SessionRecord? ReadRecord(SessionKey key, SqliteDataReader reader, int first)
+    {
+        var expires = reader.GetValue(first + 1);
+        var reason = expires is not long ms ? "the expiry is not an integer"
+            : ms < MinUnixMilliseconds || ms > MaxUnixMilliseconds ? $"the expiry {ms} ms since 1970 is outside the dates a DateTimeOffset holds"
+            : reader.GetValue(first) is not long ? "the version is not an integer"
+            : reader.GetValue(first + 4) is not byte[] ? "the data is not a blob"
+            : reader.GetValue(first + 2) is not (string or DBNull) ? "the user tag is not text"
+            : reader.GetValue(first + 3) is not (byte[] or DBNull) ? "the listing is not a blob"
+            : null;
+        if (reason is not null)
+        {
+            Log.UnreadableRow(_logger, key.Fingerprint, reason);
+            return null;
+        }
+
+        return new(
             key,
             reader.GetInt64(first),
             (byte[])reader.GetValue(first + 4),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 1)),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)expires),
             reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
             reader.IsDBNull(first + 3) ? default : (byte[])reader.GetValue(first + 3));
+    }
 
     private static string[] DistinctTags(IReadOnlyCollection<string> userTags)
     {
@@ -325,7 +419,20 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
 
     private ValueTask<T> WriteAsync<T>(string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken)
     {
-        _writeGate.Wait(cancellationToken);
+        // An uncontended gate completes at once, so a save pays no state machine; a contended one is awaited.
+        var entered = _writeGate.WaitAsync(cancellationToken);
+        return entered.IsCompletedSuccessfully ? WriteEntered(operation, action, cancellationToken) : WriteWhenEnteredAsync(entered, operation, action, cancellationToken);
+    }
+
+    private async ValueTask<T> WriteWhenEnteredAsync<T>(Task entered, string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken)
+    {
+        await entered.ConfigureAwait(false);
+        return await WriteEntered(operation, action, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="action"/> (synchronously: see RunAsync) with the gate entered, then leaves it.</summary>
+    private ValueTask<T> WriteEntered<T>(string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken)
+    {
         try
         {
             return RunAsync(operation, action, cancellationToken);

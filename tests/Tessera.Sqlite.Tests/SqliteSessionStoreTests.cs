@@ -191,6 +191,73 @@ public sealed class SqliteSessionStoreTests : IDisposable
         Assert.Contains("SweepBatchSize must be between 1 and 100000", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11_000)]
+    public void Options_SweepBatchDurationOutOfRange_ThrowsSayingWhatToSet(int milliseconds)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = "Data Source=x.db", SweepBatchDuration = TimeSpan.FromMilliseconds(milliseconds) }));
+        Assert.Contains("SweepBatchDuration must be between 1 millisecond and 10 seconds", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_NegativeMemoryMapSize_ThrowsSayingWhatToSet()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = "Data Source=x.db", MemoryMapSize = -1 }));
+        Assert.Contains("MemoryMapSize must be 0 (no memory map) or a positive number of bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The sizes of this process's memory maps of the database file (SQLite maps the smaller of the file and mmap_size).</summary>
+    private long[] MappedSizes() =>
+        [.. File.ReadAllLines("/proc/self/maps")
+            .Where(line => line.EndsWith(" " + _database.FilePath, StringComparison.Ordinal))
+            .Select(line => line.Split(' ')[0].Split('-'))
+            .Select(range => Convert.ToInt64(range[1], 16) - Convert.ToInt64(range[0], 16))];
+
+    [Theory]
+    [InlineData(65_536L, 65_536L)]
+    [InlineData(0L, 0L)]
+    public async Task Load_MemoryMapSize_MapsAtMostThatMuchOfTheFile(long mapSize, long expectedLargest)
+    {
+        using var store = new SqliteSessionStore(new SqliteSessionStoreOptions { ConnectionString = _database.ConnectionString, MemoryMapSize = mapSize }, _clock);
+        var records = Enumerable.Range(0, 1000).Select(_ => Record()).ToList();
+        foreach (var record in records)
+        {
+            await store.SaveAsync(record, 0, default);
+        }
+
+        Scalar("PRAGMA wal_checkpoint(TRUNCATE);"); // the records now in the database file, which the next read maps
+        Assert.NotNull(await store.LoadAsync(records[^1].Key, default));
+
+        Assert.True(new FileInfo(_database.FilePath).Length > 65_536);
+        Assert.Equal(expectedLargest, MappedSizes().DefaultIfEmpty(0).Max());
+    }
+
+    [Fact]
+    public void MaxMemoryMapSize_IsTheBundledSqlitesCap()
+    {
+        // SQLite lowers a larger mmap_size to its compile-time maximum and reports the effective value: when a package
+        // update moves that cap, the documented default must move with it.
+        Assert.Equal(SqliteSessionStoreOptions.MaxMemoryMapSize, Scalar("PRAGMA mmap_size = 1099511627776; PRAGMA mmap_size;"));
+    }
+
+    [Fact]
+    public async Task Load_DefaultMemoryMapSize_MapsTheWholeFile()
+    {
+        using var store = Store();
+        var records = Enumerable.Range(0, 1000).Select(_ => Record()).ToList();
+        foreach (var record in records)
+        {
+            await store.SaveAsync(record, 0, default);
+        }
+
+        Scalar("PRAGMA wal_checkpoint(TRUNCATE);"); // the records now in the database file, which the next read maps
+        Assert.NotNull(await store.LoadAsync(records[^1].Key, default));
+
+        Assert.Equal(SqliteSessionStoreOptions.MaxMemoryMapSize, new SqliteSessionStoreOptions().MemoryMapSize);
+        Assert.Equal(new FileInfo(_database.FilePath).Length, MappedSizes().Max());
+    }
+
     [Fact]
     public void Options_MissingConnectionString_ThrowsSayingWhatToSet()
     {

@@ -33,6 +33,9 @@ internal sealed class AuthTktCutoffs
     private const int NonceLength = 12;
     private const int TagLength = 16;
     private const int MaxAttempts = 5;
+    private static readonly long MinUnixMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
@@ -68,8 +71,17 @@ internal sealed class AuthTktCutoffs
             }
         }
 
-        return latest is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
+        return latest is { } value ? TimeOf(value) : null;
     }
+
+    /// <summary>
+    /// A stored cutoff as a time. One outside the dates a <see cref="DateTimeOffset"/> holds (only a writer's bug could seal
+    /// it) is clamped, not thrown: past the last date it still refuses every ticket of the user, before the first it refuses none.
+    /// </summary>
+    internal static DateTimeOffset TimeOf(long unixMilliseconds) =>
+        unixMilliseconds >= MaxUnixMilliseconds ? DateTimeOffset.MaxValue
+        : unixMilliseconds <= MinUnixMilliseconds ? DateTimeOffset.MinValue
+        : DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 
     /// <summary>Records "now" as the user's cutoff (never moving an existing one back).</summary>
     /// <exception cref="SessionStoreException">The store failed.</exception>
@@ -104,12 +116,16 @@ internal sealed class AuthTktCutoffs
 
     /// <summary>
     /// The issue time of a new ticket: <paramref name="now"/> in whole seconds (as tickets carry it), or the first second
-    /// after <paramref name="cutoff"/> when that is later (at most a second ahead), so the ticket is accepted.
+    /// after <paramref name="cutoff"/> when that is later (at most a second ahead), so the ticket is accepted. A cutoff in
+    /// the last second a <see cref="DateTimeOffset"/> holds (see <see cref="TimeOf"/>) has no second after it: the ticket
+    /// keeps <paramref name="now"/>, and the cutoff refuses it.
     /// </summary>
     public static DateTimeOffset IssueTime(DateTimeOffset now, DateTimeOffset? cutoff)
     {
         var second = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
-        return cutoff is { } at && !IsAfter(second, at) ? DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds() + 1) : second;
+        return cutoff is { } at && !IsAfter(second, at) && at.ToUnixTimeSeconds() < MaxUnixSeconds
+            ? DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds() + 1)
+            : second;
     }
 
     private static SessionKey RecordKey(byte[] key, string userId) =>
