@@ -34,6 +34,11 @@ public static class SessionApp
                     c.Session.Set(key, [0xFF, 0x00, 0x80]);
                     return "ok";
                 });
+                app.MapPost("/bytes/{key}/{hex}", (HttpContext c, string key, string hex) =>
+                {
+                    c.Session.Set(key, Convert.FromHexString(hex == "-" ? string.Empty : hex));
+                    return c.Session.TryGetValue(key, out var v) ? Convert.ToHexString(v) : "(none)"; // read back in the same request
+                });
                 app.MapGet("/bytes/{key}", (HttpContext c, string key) => c.Session.TryGetValue(key, out var v) ? Convert.ToHexString(v) : "(none)");
                 app.MapGet("/json/{key}", (HttpContext c, string key) =>
                     c.GetTesseraSession().TryGetValue(key, out var v) ? v?.ToJsonString() ?? "null" : "(none)");
