@@ -80,23 +80,26 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     public override void SetValue(string key, JsonNode? value)
     {
         SessionJson.ThrowIfNotStorable(key, value); // once, before measuring: an unstorable value gets the clearer error
-        Store(key, SessionValue.FromNode(value?.Parent is null ? value : value.DeepClone()));
+        var stored = SessionValue.FromNode(value?.Parent is null ? value : value.DeepClone());
+        Store(key, stored, EntrySize(key, stored));
     }
 
     /// <summary><see cref="SetValue"/> for a value already in its stored JSON text, made by <see cref="SessionValueCodec.ToBase64Json"/>.</summary>
     internal void SetRawValue(string key, byte[] json)
     {
         SessionJson.ThrowIfNotStorable(key, null); // the key: the value is JSON by construction
-        Store(key, SessionValue.FromRaw(json));
+        var value = SessionValue.FromRaw(json);
+
+        // Counted as the same value set as a node is: EntrySize's relaxed writer leaves '+' unescaped.
+        Store(key, value, EntrySize(key, value) - (("\\u002B"u8.Length - 1) * json.AsSpan().Count("\\u002B"u8)));
     }
 
     /// <summary>The stored value of <paramref name="key"/> as it is (its JSON text while nothing materialised it).</summary>
     internal bool TryGetStoredValue(string key, [NotNullWhen(true)] out SessionValue? value) => Session.State.Values.TryGetValue(key, out value);
 
-    private void Store(string key, SessionValue value)
+    private void Store(string key, SessionValue value, int entry)
     {
         var sizes = Sizes();
-        var entry = EntrySize(key, value);
         var size = _size - sizes.GetValueOrDefault(key) + entry;
         if (size > _services.MaxSessionSize)
         {

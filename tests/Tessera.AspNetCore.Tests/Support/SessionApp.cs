@@ -91,6 +91,25 @@ public static class SessionApp
                         return $"{e.Size}|{e.Limit}|{e.OptionName}|{e.Message}";
                     }
                 });
+                app.MapPost("/size-of-bytes/{hex}", (HttpContext c, string hex) =>
+                {
+                    // The size a byte value is counted at, set through ISession and set as the same JSON node.
+                    var bytes = Convert.FromHexString(hex);
+                    return Counted(() => c.Session.Set("b", bytes)) + "|" + Counted(() => c.GetTesseraSession().SetValue("b", SessionValueCodec.ToJson(bytes)));
+
+                    static string Counted(Action set)
+                    {
+                        try
+                        {
+                            set();
+                            return "stored";
+                        }
+                        catch (SessionTooLargeException e)
+                        {
+                            return e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                    }
+                });
                 app.MapGet("/capabilities", (HttpContext c) =>
                     (c.GetTesseraUserSessions() is null ? "no user sessions" : "user sessions") + "|"
                     + (c.GetTesseraSession() is ITesseraSessionLifetime ? "lifetime" : "no lifetime"));
