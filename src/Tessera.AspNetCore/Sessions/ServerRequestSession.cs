@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -79,15 +80,33 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     public override void SetValue(string key, JsonNode? value)
     {
         SessionJson.ThrowIfNotStorable(key, value); // once, before measuring: an unstorable value gets the clearer error
+        var stored = SessionValue.FromNode(value?.Parent is null ? value : value.DeepClone());
+        Store(key, stored, EntrySize(key, stored));
+    }
+
+    /// <summary><see cref="SetValue"/> for a value already in its stored JSON text, made by <see cref="SessionValueCodec.ToBase64Json"/>.</summary>
+    internal void SetRawValue(string key, byte[] json)
+    {
+        SessionJson.ThrowIfNotStorable(key, null); // the key: the value is JSON by construction
+        var value = SessionValue.FromRaw(json);
+
+        // Counted as the same value set as a node is: EntrySize's relaxed writer leaves '+' unescaped.
+        Store(key, value, EntrySize(key, value) - (("\\u002B"u8.Length - 1) * json.AsSpan().Count("\\u002B"u8)));
+    }
+
+    /// <summary>The stored value of <paramref name="key"/> as it is (its JSON text while nothing materialised it).</summary>
+    internal bool TryGetStoredValue(string key, [NotNullWhen(true)] out SessionValue? value) => Session.State.Values.TryGetValue(key, out value);
+
+    private void Store(string key, SessionValue value, int entry)
+    {
         var sizes = Sizes();
-        var entry = EntrySize(key, value);
         var size = _size - sizes.GetValueOrDefault(key) + entry;
         if (size > _services.MaxSessionSize)
         {
             _services.RefuseTooLarge(size);
         }
 
-        Session.SetChecked(key, value?.Parent is null ? value : value.DeepClone());
+        Session.SetChecked(key, value);
         sizes[key] = entry;
         _size = size;
     }
@@ -204,7 +223,7 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
             foreach (var key in Session.Keys)
             {
                 Session.TryGetValue(key, out var value);
-                var entry = EntrySize(key, value);
+                var entry = EntrySize(key, SessionValue.FromNode(value));
                 _sizes[key] = entry;
                 _size += entry;
             }
@@ -214,21 +233,14 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
     }
 
     /// <summary>The bytes <c>"key":value,</c> takes in the session's compact UTF-8 JSON.</summary>
-    private static int EntrySize(string key, JsonNode? value)
+    private static int EntrySize(string key, SessionValue value)
     {
         var json = JsonScratch.Rent(out var writer);
         try
         {
             writer.WriteStartObject();
             writer.WritePropertyName(key);
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
+            value.WriteTo(writer);
 
             writer.WriteEndObject();
             writer.Flush();

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,6 +31,94 @@ internal static class SessionValueCodec
         return Utf8.IsValid(value)
             ? JsonValue.Create(Encoding.UTF8.GetString(value))
             : new JsonObject { [Base64Property] = Convert.ToBase64String(value) };
+    }
+
+    /// <summary>
+    /// The stored JSON text of <see cref="ToJson"/>'s <c>{"$base64": "..."}</c>, written without the node: byte for
+    /// byte what the session's JSON writer makes of that node (its default encoder escapes <c>+</c> as <c>\u002B</c>).
+    /// </summary>
+    public static byte[] ToBase64Json(ReadOnlySpan<byte> value)
+    {
+        ReadOnlySpan<byte> prefix = "{\"$base64\":\""u8, suffix = "\"}"u8, plus = "\\u002B"u8;
+        var base64 = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(value.Length));
+        try
+        {
+            Base64.EncodeToUtf8(value, base64, out _, out var length);
+            var text = base64.AsSpan(0, length);
+            var json = new byte[prefix.Length + length + ((plus.Length - 1) * text.Count((byte)'+')) + suffix.Length];
+            prefix.CopyTo(json);
+            var to = prefix.Length;
+            for (int at; (at = text.IndexOf((byte)'+')) >= 0; text = text[(at + 1)..])
+            {
+                text[..at].CopyTo(json.AsSpan(to));
+                plus.CopyTo(json.AsSpan(to + at));
+                to += at + plus.Length;
+            }
+
+            text.CopyTo(json.AsSpan(to));
+            suffix.CopyTo(json.AsSpan(to + text.Length));
+            return json;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(base64);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ToBytes"/> for a value still in its stored JSON text (validated on load, or made by
+    /// <see cref="ToBase64Json"/>), without materialising it: a string or a well-formed <c>{"$base64": "..."}</c>.
+    /// Null for every other value, which <see cref="ToBytes"/> then reads as a node.
+    /// </summary>
+    public static byte[]? TryToBytes(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return StringBytes(ref reader);
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject || !reader.Read() || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals(Base64Property) ||
+            !reader.Read() || reader.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        // Decoded as ToBytes does (Convert, from the unescaped text), so the same strings decode or fall back.
+        var chars = ArrayPool<char>.Shared.Rent(reader.ValueSpan.Length);
+        var bytes = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            var text = chars.AsSpan(0, reader.CopyString(chars));
+            return Convert.TryFromBase64Chars(text, bytes, out var written) && reader.Read() && reader.TokenType == JsonTokenType.EndObject
+                ? bytes.AsSpan(0, written).ToArray()
+                : null;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars, clearArray: true);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true); // session data
+        }
+    }
+
+    // The UTF-8 of the unescaped string: what Encoding.UTF8.GetBytes gives for its (surrogate-free, validated) text.
+    private static byte[] StringBytes(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.ToArray();
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            return buffer.AsSpan(0, reader.CopyString(buffer)).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
     }
 
     public static byte[] ToBytes(JsonNode? node)

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace Tessera.AspNetCore;
@@ -37,11 +38,34 @@ internal sealed class TesseraSessionAdapter : ISession
     public void Remove(string key) => _session.Remove(key);
 
     /// <inheritdoc />
-    public void Set(string key, byte[] value) => _session.SetValue(key, SessionValueCodec.ToJson(value));
+    public void Set(string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (_session is ServerRequestSession server && !Utf8.IsValid(value))
+        {
+            server.SetRawValue(key, SessionValueCodec.ToBase64Json(value)); // no node to build, check and write
+            return;
+        }
+
+        _session.SetValue(key, SessionValueCodec.ToJson(value));
+    }
 
     /// <inheritdoc />
     public bool TryGetValue(string key, [NotNullWhen(true)] out byte[]? value)
     {
+        if (_session is ServerRequestSession server)
+        {
+            if (!server.TryGetStoredValue(key, out var stored))
+            {
+                value = null;
+                return false;
+            }
+
+            // A value nothing materialised is read from its JSON text; the rest as nodes.
+            value = (stored.TryGetRaw(out var raw) ? SessionValueCodec.TryToBytes(raw.Span) : null) ?? SessionValueCodec.ToBytes(stored.Node);
+            return true;
+        }
+
         if (_session.TryGetValue(key, out var node))
         {
             value = SessionValueCodec.ToBytes(node);

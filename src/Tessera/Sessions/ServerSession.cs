@@ -201,9 +201,12 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     /// <see cref="Set"/> for a detached value the caller has already passed through
     /// <see cref="SessionJson.ThrowIfNotStorable(string, JsonNode?)"/>, so a write walks the value once.
     /// </summary>
-    internal void SetChecked(string key, JsonNode? value)
+    internal void SetChecked(string key, JsonNode? value) => SetChecked(key, SessionValue.FromNode(value));
+
+    /// <summary>Stores a value already checked: a node, or JSON text made by this library (see <see cref="SessionValue.FromRaw"/>).</summary>
+    internal void SetChecked(string key, SessionValue value)
     {
-        State.Values[key] = SessionValue.FromNode(value);
+        State.Values[key] = value;
         _dirtyKeys.Add(key);
         _isModified = true;
     }

@@ -72,34 +72,15 @@ public static class SessionJson
             return false;
         }
 
-        var names = new NameStack();
+        var check = new ReadableCheck();
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
             while (reader.Read())
             {
-                switch (reader.TokenType)
+                if (!check.Accept(ref reader, utf8))
                 {
-                    case JsonTokenType.StartObject:
-                        names.PushObject();
-                        break;
-                    case JsonTokenType.EndObject:
-                        names.PopObject();
-                        break;
-                    case JsonTokenType.PropertyName:
-                        if (reader.ValueIsEscaped && HasLoneSurrogateEscape(reader.ValueSpan))
-                        {
-                            return false;
-                        }
-
-                        if (!names.AddIfNew(ref reader, utf8))
-                        {
-                            return false;
-                        }
-
-                        break;
-                    case JsonTokenType.String when reader.ValueIsEscaped && HasLoneSurrogateEscape(reader.ValueSpan):
-                        return false;
+                    return false;
                 }
             }
 
@@ -111,7 +92,7 @@ public static class SessionJson
         }
         finally
         {
-            names.Dispose();
+            check.Dispose();
         }
     }
 
@@ -261,8 +242,12 @@ public static class SessionJson
     private static string TooDeep() =>
         $"nests deeper than {MaxValueDepth} levels (the session limit is {JsonLimits.MaxDepth} counting the session itself); flatten it";
 
-    /// <summary>The property names of the objects open during a scan, to find duplicates; pooled arrays, grown on demand.</summary>
-    private struct NameStack : IDisposable
+    /// <summary>
+    /// What <see cref="IsReadable"/> checks token by token, for a reader that walks a document itself (one pass, see
+    /// <c>SessionState.Parse</c>): no lone-surrogate escape, no duplicate property name in any object. Holds the names of
+    /// the objects open during the walk; pooled arrays, grown on demand. Dispose it.
+    /// </summary>
+    internal struct ReadableCheck : IDisposable
     {
         // Per name: start and length in the document, and a hash of its unescaped bytes. Per open object: its first name.
         private int[]? _names;
@@ -270,16 +255,38 @@ public static class SessionJson
         private int _nameCount;
         private int _objectCount;
 
-        public void PushObject()
+        /// <summary>Checks the token the reader is on; false when the document is not readable because of it.</summary>
+        /// <param name="reader">The reader, on the token just read from <paramref name="document"/>.</param>
+        /// <param name="document">The whole document the reader walks (names are compared in it).</param>
+        public bool Accept(ref Utf8JsonReader reader, ReadOnlySpan<byte> document)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    PushObject();
+                    return true;
+                case JsonTokenType.EndObject:
+                    PopObject();
+                    return true;
+                case JsonTokenType.PropertyName:
+                    return !(reader.ValueIsEscaped && HasLoneSurrogateEscape(reader.ValueSpan)) && AddIfNew(ref reader, document);
+                case JsonTokenType.String:
+                    return !(reader.ValueIsEscaped && HasLoneSurrogateEscape(reader.ValueSpan));
+                default:
+                    return true;
+            }
+        }
+
+        private void PushObject()
         {
             Grow(ref _objects, _objectCount + 1);
             _objects![_objectCount++] = _nameCount;
         }
 
-        public void PopObject() => _nameCount = _objects![--_objectCount];
+        private void PopObject() => _nameCount = _objects![--_objectCount];
 
         /// <summary>Records the property name at the reader; false when the current object already has it.</summary>
-        public bool AddIfNew(ref Utf8JsonReader reader, ReadOnlySpan<byte> document)
+        private bool AddIfNew(ref Utf8JsonReader reader, ReadOnlySpan<byte> document)
         {
             var escaped = reader.ValueIsEscaped;
             var start = (int)reader.TokenStartIndex + 1; // after the opening quote

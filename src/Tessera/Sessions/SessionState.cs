@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Tessera.Cookies;
 
 namespace Tessera.Sessions;
@@ -112,42 +113,45 @@ internal sealed class SessionState
     /// <summary>
     /// Parses a plaintext; null when it is not a session object of this version or would fail later (see
     /// <see cref="SessionJson.IsReadable"/>, times outside <see cref="DateTimeOffset"/>, lifetimes that are not
-    /// positive <see cref="TimeSpan"/>s, a check hash that is not 32 bytes of base64). Values stay raw slices of
-    /// <paramref name="json"/>, already validated, so materialising one later cannot throw.
+    /// positive <see cref="TimeSpan"/>s, a check hash that is not 32 bytes of base64). One pass: every token, values
+    /// included, goes through <see cref="SessionJson.ReadableCheck"/> as it is read, so this refuses what
+    /// <see cref="SessionJson.IsReadable"/> refuses. Values stay raw slices of <paramref name="json"/>, already
+    /// validated, so materialising one later cannot throw.
     /// </summary>
     public static SessionState? Parse(byte[] json)
     {
-        if (!SessionJson.IsReadable(json, DocumentDepth))
+        if (!Utf8.IsValid(json))
         {
             return null;
         }
 
+        var check = new SessionJson.ReadableCheck();
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = DocumentDepth });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            if (!Next(ref reader, ref check, json) || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
             }
 
             var state = new SessionState();
             bool sawVersion = false, sawCreated = false, sawAccessed = false, valid = true;
-            while (valid && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (valid && Next(ref reader, ref check, json) && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("d"u8))
                 {
-                    reader.Read();
+                    Next(ref reader, ref check, json);
                     if (reader.TokenType != JsonTokenType.StartObject)
                     {
                         return null;
                     }
 
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    while (Next(ref reader, ref check, json) && reader.TokenType == JsonTokenType.PropertyName)
                     {
                         var key = reader.GetString()!;
-                        reader.Read();
+                        Next(ref reader, ref check, json);
                         var start = (int)reader.TokenStartIndex;
-                        reader.Skip();
+                        Skip(ref reader, ref check, json);
                         state.Values[key] = SessionValue.FromRaw(json.AsMemory(start, (int)reader.BytesConsumed - start));
                     }
 
@@ -155,7 +159,7 @@ internal sealed class SessionState
                 }
 
                 var name = reader.GetString();
-                reader.Read();
+                Next(ref reader, ref check, json);
                 switch (name)
                 {
                     case "v":
@@ -191,20 +195,25 @@ internal sealed class SessionState
                         break;
                     case "x":
                         var start = (int)reader.TokenStartIndex;
-                        reader.Skip();
+                        Skip(ref reader, ref check, json);
                         state.Extras = SessionJson.ParseValidated(json.AsSpan(start, (int)reader.BytesConsumed - start)) as JsonObject;
                         break;
                     default:
-                        reader.Skip();
+                        Skip(ref reader, ref check, json);
                         break;
                 }
             }
 
-            return valid && sawVersion && sawCreated && sawAccessed ? state : null;
+            // The root object is closed: anything after it but whitespace is refused (the reader throws).
+            return valid && !Next(ref reader, ref check, json) && sawVersion && sawCreated && sawAccessed ? state : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            return null; // a field of the wrong JSON type
+            return null; // not readable JSON, or a field of the wrong JSON type
+        }
+        finally
+        {
+            check.Dispose();
         }
     }
 
@@ -222,6 +231,29 @@ internal sealed class SessionState
         if (Extras is not null)
         {
             SessionJson.ThrowIfNotStorable("(sign-in extras)", Extras);
+        }
+    }
+
+    /// <summary>Reads the next token and checks it (see <see cref="SessionJson.ReadableCheck"/>); throws when the document is not readable.</summary>
+    private static bool Next(ref Utf8JsonReader reader, ref SessionJson.ReadableCheck check, ReadOnlySpan<byte> json)
+    {
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        return check.Accept(ref reader, json) ? true : throw new JsonException("Not readable: a duplicate property name or a lone-surrogate escape.");
+    }
+
+    /// <summary><see cref="Utf8JsonReader.Skip"/> that checks every token of the value it skips.</summary>
+    private static void Skip(ref Utf8JsonReader reader, ref SessionJson.ReadableCheck check, ReadOnlySpan<byte> json)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            var depth = reader.CurrentDepth;
+            while (Next(ref reader, ref check, json) && reader.CurrentDepth > depth)
+            {
+            }
         }
     }
 

@@ -23,6 +23,7 @@ internal sealed class SessionValue
     /// <summary>True once the node was created (read or set by the application); it may then have been mutated in place.</summary>
     public bool IsMaterialized { get; private set; }
 
+    /// <summary>A value in its stored JSON text: validated when loaded, or written by this library (never client input).</summary>
     public static SessionValue FromRaw(ReadOnlyMemory<byte> raw) => new(raw, null, false);
 
     public static SessionValue FromNode(JsonNode? node) => new(default, node, true);
@@ -39,6 +40,13 @@ internal sealed class SessionValue
 
             return _node;
         }
+    }
+
+    /// <summary>The value's JSON text while it has not been materialised (it cannot have changed then); false after.</summary>
+    public bool TryGetRaw(out ReadOnlyMemory<byte> raw)
+    {
+        raw = IsMaterialized ? default : _raw;
+        return !IsMaterialized;
     }
 
     public void WriteTo(Utf8JsonWriter writer)

@@ -189,6 +189,20 @@ public sealed class SessionLimitTests
     }
 
     [Theory]
+    [InlineData(100, true)]
+    [InlineData(600, false)]
+    public async Task ServerMode_ISessionBytesNearLimit_CountedAsTheSameJsonNode(int repeats, bool fits)
+    {
+        // FB EF BE is "++++" in base64: stored as "\u002B" each, counted as '+' like every other value.
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:MaxSessionSize", "2048")));
+        var jar = new CookieJar();
+        using var response = await jar.PostAsync(app.Client, "/size-of-bytes/" + string.Concat(Enumerable.Repeat("FBEFBE", repeats)));
+        var counted = (await response.Content.ReadAsStringAsync()).Split('|');
+        Assert.Equal(counted[1], counted[0]);
+        Assert.Equal(fits, counted[0] == "stored");
+    }
+
+    [Theory]
     [InlineData("Server")]
     [InlineData("Cookie")]
     public async Task Commit_ChangeBeforeResponseStarts_NoLostChangeLogged(string mode)

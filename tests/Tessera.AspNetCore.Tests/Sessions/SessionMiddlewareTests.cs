@@ -111,6 +111,27 @@ public sealed class SessionMiddlewareTests
         Assert.Equal("{\"$base64\":\"/wCA\"}", await json.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("Server", "FF0080", "{\"$base64\":\"/wCA\"}")]
+    [InlineData("Server", "FBEFBEFF", "{\"$base64\":\"\\u002B\\u002B\\u002B\\u002B/w==\"}")]
+    [InlineData("Server", "000000C8", "{\"$base64\":\"AAAAyA==\"}")]
+    [InlineData("Server", "68C3A9", "\"h\\u00E9\"")]
+    [InlineData("Server", "-", "\"\"")]
+    [InlineData("Cookie", "FBEFBEFF", "{\"$base64\":\"\\u002B\\u002B\\u002B\\u002B/w==\"}")]
+    [InlineData("Cookie", "68C3A9", "\"h\\u00E9\"")]
+    public async Task Bytes_SetThenReadInTheSameAndTheNextRequest_SameBytesAndJson(string mode, string hex, string json)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", mode)));
+        var jar = new CookieJar();
+        var expected = hex == "-" ? string.Empty : hex;
+        using var set = await jar.PostAsync(app.Client, $"/bytes/b/{hex}");
+        using var bytes = await jar.GetAsync(app.Client, "/bytes/b");
+        using var node = await jar.GetAsync(app.Client, "/json/b");
+        Assert.Equal(expected, await set.Content.ReadAsStringAsync());
+        Assert.Equal(expected, await bytes.Content.ReadAsStringAsync());
+        Assert.Equal(json, await node.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task JsonValue_SetThroughTesseraSession_ReadAsTextThroughISession()
     {

@@ -34,6 +34,11 @@ public static class SessionApp
                     c.Session.Set(key, [0xFF, 0x00, 0x80]);
                     return "ok";
                 });
+                app.MapPost("/bytes/{key}/{hex}", (HttpContext c, string key, string hex) =>
+                {
+                    c.Session.Set(key, Convert.FromHexString(hex == "-" ? string.Empty : hex));
+                    return c.Session.TryGetValue(key, out var v) ? Convert.ToHexString(v) : "(none)"; // read back in the same request
+                });
                 app.MapGet("/bytes/{key}", (HttpContext c, string key) => c.Session.TryGetValue(key, out var v) ? Convert.ToHexString(v) : "(none)");
                 app.MapGet("/json/{key}", (HttpContext c, string key) =>
                     c.GetTesseraSession().TryGetValue(key, out var v) ? v?.ToJsonString() ?? "null" : "(none)");
@@ -84,6 +89,25 @@ public static class SessionApp
                     catch (SessionTooLargeException e)
                     {
                         return $"{e.Size}|{e.Limit}|{e.OptionName}|{e.Message}";
+                    }
+                });
+                app.MapPost("/size-of-bytes/{hex}", (HttpContext c, string hex) =>
+                {
+                    // The size a byte value is counted at, set through ISession and set as the same JSON node.
+                    var bytes = Convert.FromHexString(hex);
+                    return Counted(() => c.Session.Set("b", bytes)) + "|" + Counted(() => c.GetTesseraSession().SetValue("b", SessionValueCodec.ToJson(bytes)));
+
+                    static string Counted(Action set)
+                    {
+                        try
+                        {
+                            set();
+                            return "stored";
+                        }
+                        catch (SessionTooLargeException e)
+                        {
+                            return e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        }
                     }
                 });
                 app.MapGet("/capabilities", (HttpContext c) =>

@@ -23,6 +23,27 @@ public sealed class SessionStateFuzzTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch.AddSeconds(1_700_000_000);
     private static readonly string CheckHash = Convert.ToBase64String(SHA256.HashData("check"u8));
+    private static readonly string NowMs = Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A valid session state (signed in, with extras and values), the seed of the garbage.</summary>
+    internal static readonly byte[] ValidState = Encoding.UTF8.GetBytes(
+        "{\"v\":1,\"c\":" + NowMs + ",\"a\":" + NowMs + ",\"i\":1200,\"u\":\"alice\",\"k\":\"" + CheckHash +
+        "\",\"x\":{\"r\":[1]},\"d\":{\"a\":[1,\"é😀\",null],\"\":{\"k\":true}}}");
+
+    /// <summary>The state's fields and a hostile generator for each.</summary>
+    internal static readonly (string Name, Func<Random, string> Value)[] StateFields =
+    [
+        ("v", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : "1"),
+        ("c", r => JsonGarbage.Millis(r, Now.AddHours(-1))),
+        ("a", r => JsonGarbage.Millis(r, Now.AddMinutes(-1))),
+        ("i", JsonGarbage.Seconds),
+        ("l", JsonGarbage.Seconds),
+        ("u", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : "\"alice\""),
+        ("k", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : $"\"{CheckHash}\""),
+        ("x", r => r.Next(2) == 0 ? JsonGarbage.Value(r) : JsonGarbage.Object(r)),
+        ("ip", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : "\"::1\""),
+        ("d", r => r.Next(4) == 0 ? JsonGarbage.Value(r) : JsonGarbage.Object(r)),
+    ];
 
     [Fact]
     [Trait("Category", FuzzCases.Trait)]
@@ -34,30 +55,12 @@ public sealed class SessionStateFuzzTests(ITestOutputHelper output)
         var manager = new SessionManager(store, options, new Keyring([RandomNumberGenerator.GetBytes(32)]), clock);
         var handle = SessionHandle.Create();
         var dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
-        var nowMs = Now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        var valid = Encoding.UTF8.GetBytes(
-            "{\"v\":1,\"c\":" + nowMs + ",\"a\":" + nowMs + ",\"i\":1200,\"u\":\"alice\",\"k\":\"" + CheckHash +
-            "\",\"x\":{\"r\":[1]},\"d\":{\"a\":[1,\"é😀\",null],\"\":{\"k\":true}}}");
-        (string, Func<Random, string>)[] fields =
-        [
-            ("v", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : "1"),
-            ("c", r => JsonGarbage.Millis(r, Now.AddHours(-1))),
-            ("a", r => JsonGarbage.Millis(r, Now.AddMinutes(-1))),
-            ("i", JsonGarbage.Seconds),
-            ("l", JsonGarbage.Seconds),
-            ("u", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : "\"alice\""),
-            ("k", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : $"\"{CheckHash}\""),
-            ("x", r => r.Next(2) == 0 ? JsonGarbage.Value(r) : JsonGarbage.Object(r)),
-            ("ip", r => r.Next(3) == 0 ? JsonGarbage.Value(r) : "\"::1\""),
-            ("d", r => r.Next(4) == 0 ? JsonGarbage.Value(r) : JsonGarbage.Object(r)),
-        ];
-
         var counts = new Dictionary<SessionLoadVerdict, int>();
         var stopwatch = Stopwatch.StartNew();
         for (var i = 0; i < FuzzCases.Count; i++)
         {
             var rng = new Random(i);
-            var plaintext = JsonGarbage.Make(rng, valid, fields);
+            var plaintext = JsonGarbage.Make(rng, ValidState, StateFields);
             await store.DeleteAsync(handle.Key, default);
             var record = new SessionRecord(handle.Key, 1, SessionSealer.Seal(dataKey, handle.Key, plaintext), DateTimeOffset.MaxValue);
             Assert.Equal(SaveResult.Saved, await store.SaveAsync(record, 0, default));
