@@ -201,16 +201,62 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
         {
             _sizes = new Dictionary<string, int>(StringComparer.Ordinal);
             _size = 2; // {}
-            foreach (var key in Session.Keys)
+            foreach (var (key, value) in Session.State.Values)
             {
-                Session.TryGetValue(key, out var value);
-                var entry = EntrySize(key, value);
+                var entry = value.IsMaterialized ? EntrySize(key, value.Node) : RawEntrySize(key, value);
                 _sizes[key] = entry;
                 _size += entry;
             }
         }
 
         return _sizes;
+    }
+
+    /// <summary>
+    /// <see cref="EntrySize(string, JsonNode?)"/> of a value still in its loaded bytes, without parsing it when the
+    /// answer is its length: printable ASCII, no escape and no whitespace between tokens (what Tessera's serializer
+    /// writes for such values) comes out of the measuring writer byte for byte. Anything else is measured as before.
+    /// </summary>
+    private static int RawEntrySize(string key, SessionValue value)
+    {
+        var json = JsonScratch.Rent(out var writer);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(key);
+            writer.Flush();
+            var start = json.WrittenCount;
+            value.WriteTo(writer); // the loaded bytes as they are
+            writer.WriteEndObject();
+            writer.Flush();
+            if (WritesBackUnchanged(json.WrittenSpan[start..^1]))
+            {
+                return json.WrittenCount - 1; // as in EntrySize
+            }
+        }
+        finally
+        {
+            JsonScratch.Return(json);
+        }
+
+        return EntrySize(key, value.Node);
+    }
+
+    /// <summary>Whether re-serializing <paramref name="raw"/> (valid JSON) with relaxed escaping gives the same bytes.</summary>
+    private static bool WritesBackUnchanged(ReadOnlySpan<byte> raw)
+    {
+        var inString = false;
+        foreach (var b in raw)
+        {
+            if (b is < 0x20 or >= 0x7F or (byte)'\\' || (b == ' ' && !inString))
+            {
+                return false;
+            }
+
+            inString ^= b == '"';
+        }
+
+        return true;
     }
 
     /// <summary>The bytes <c>"key":value,</c> takes in the session's compact UTF-8 JSON.</summary>
