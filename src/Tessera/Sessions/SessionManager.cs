@@ -59,6 +59,9 @@ public sealed class SessionManager : IDisposable
     /// <summary>The options in force.</summary>
     public SessionManagerOptions Options => _options;
 
+    /// <summary>The contexts kept for sessions' next requests.</summary>
+    internal SessionCipherCache Ciphers => _ciphers;
+
     /// <summary>
     /// Opens the session a cookie names, or starts a new one. Never throws on client input: a cookie that does not
     /// open yields a new session whose <see cref="ServerSession.Verdict"/> says why. A presented cookie is traced as a
