@@ -17,6 +17,12 @@ internal sealed class SessionOpener(SessionManagerOptions options, TimeProvider 
         ArgumentNullException.ThrowIfNull(client);
         if (record is null)
         {
+            // Revoked, swept or expired in the store: a cached entry for this cookie is of no more use.
+            if (ciphers.Find(handle) is { } stale)
+            {
+                ciphers.Forget(handle.Key, stale);
+            }
+
             return Reject(SessionLoadVerdict.NotFound, handle.Fingerprint, client);
         }
 

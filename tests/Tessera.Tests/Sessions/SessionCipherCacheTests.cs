@@ -162,6 +162,19 @@ public sealed class SessionCipherCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_RecordGoneFromTheStore_EntryDroppedAndContextDisposed()
+    {
+        var (cookie, handle) = await SaveNewAsync(_manager);
+        var entry = _manager.Ciphers.Find(handle)!;
+        await _store.DeleteAsync(handle.Key, default); // revoked elsewhere
+
+        var session = await _manager.LoadAsync(cookie, SessionClientInfo.None);
+
+        Assert.Equal(SessionLoadVerdict.NotFound, session.Verdict);
+        AssertDropped(entry, handle);
+    }
+
+    [Fact]
     public async Task Load_TamperedRecord_EntryDroppedAndContextDisposed()
     {
         var (_, handle) = await SaveNewAsync(_manager);
