@@ -220,16 +220,63 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
         {
             _sizes = new Dictionary<string, int>(StringComparer.Ordinal);
             _size = 2; // {}
-            foreach (var key in Session.Keys)
+            foreach (var (key, value) in Session.State.Values)
             {
-                Session.TryGetValue(key, out var value);
-                var entry = EntrySize(key, SessionValue.FromNode(value));
+                var entry = value.TryGetRaw(out var raw) ? RawEntrySize(key, raw) : EntrySize(key, value);
                 _sizes[key] = entry;
                 _size += entry;
             }
         }
 
         return _sizes;
+    }
+
+    /// <summary>
+    /// <see cref="EntrySize"/> of a value still in its loaded bytes, without parsing it when the answer is its
+    /// length: printable ASCII, no escape and no whitespace between tokens (what Tessera's serializer writes for such
+    /// values) comes out of the measuring writer byte for byte. Anything else is parsed (into a copy: the stored value
+    /// stays unread) and measured as before.
+    /// </summary>
+    private static int RawEntrySize(string key, ReadOnlyMemory<byte> raw)
+    {
+        var json = JsonScratch.Rent(out var writer);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(key);
+            writer.Flush();
+            var start = json.WrittenCount;
+            writer.WriteRawValue(raw.Span, skipInputValidation: true); // the loaded bytes as they are
+            writer.WriteEndObject();
+            writer.Flush();
+            if (WritesBackUnchanged(json.WrittenSpan[start..^1]))
+            {
+                return json.WrittenCount - 1; // as in EntrySize
+            }
+        }
+        finally
+        {
+            JsonScratch.Return(json);
+        }
+
+        return EntrySize(key, SessionValue.FromNode(SessionJson.ParseValidated(raw.Span)));
+    }
+
+    /// <summary>Whether re-serializing <paramref name="raw"/> (valid JSON) with relaxed escaping gives the same bytes.</summary>
+    private static bool WritesBackUnchanged(ReadOnlySpan<byte> raw)
+    {
+        var inString = false;
+        foreach (var b in raw)
+        {
+            if (b is < 0x20 or >= 0x7F or (byte)'\\' || (b == ' ' && !inString))
+            {
+                return false;
+            }
+
+            inString ^= b == '"';
+        }
+
+        return true;
     }
 
     /// <summary>The bytes <c>"key":value,</c> takes in the session's compact UTF-8 JSON.</summary>

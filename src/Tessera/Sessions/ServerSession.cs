@@ -16,6 +16,7 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     private bool _metadataChanged;
     private bool _authChanged;
     private AesGcm? _cipher;
+    private SessionCipherCache.Entry? _cachedCipher;
 
     /// <summary>
     /// A new session, never stored: its cookie is set at commit if it gets data, and a presented cookie that did not
@@ -32,8 +33,11 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         ClearCookieRequested = verdict != SessionLoadVerdict.NoCookie;
     }
 
-    /// <summary>A stored session, opened with <paramref name="dataKey"/> and <paramref name="cipher"/> from <paramref name="plaintext"/>.</summary>
-    internal ServerSession(SessionHandle handle, SessionState state, long storedVersion, SessionClientInfo client, byte[] dataKey, AesGcm cipher, byte[] plaintext, bool needsTouch)
+    /// <summary>
+    /// A stored session, opened with <paramref name="dataKey"/> from <paramref name="plaintext"/>; its context is
+    /// <paramref name="cachedCipher"/>'s when free, else <paramref name="cipher"/> (its own, created when first needed).
+    /// </summary>
+    internal ServerSession(SessionHandle handle, SessionState state, long storedVersion, SessionClientInfo client, byte[] dataKey, SessionCipherCache.Entry? cachedCipher, AesGcm? cipher, byte[] plaintext, bool needsTouch)
     {
         Handle = handle;
         State = state;
@@ -41,6 +45,7 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         Verdict = SessionLoadVerdict.Loaded;
         Client = client;
         DataKey = dataKey;
+        _cachedCipher = cachedCipher;
         _cipher = cipher;
         OriginalPlaintext = plaintext;
         NeedsTouch = needsTouch;
@@ -246,10 +251,17 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
     /// <inheritdoc />
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>The AES-GCM instance for <see cref="DataKey"/>, shared by the load and the saves of one request.</summary>
-    internal AesGcm GetCipher() => _cipher ??= SessionSealer.CreateCipher(DataKey);
+    /// <summary>
+    /// The AES-GCM context for <see cref="DataKey"/>, for one decrypt or encrypt (dispose the lease after it): the
+    /// cached one when no other request is using it, else this session's own, shared by the load and the saves of one
+    /// request.
+    /// </summary>
+    internal SessionCipherCache.Lease RentCipher() => SessionCipherCache.Lease.Of(_cachedCipher, ref _cipher, DataKey);
 
-    /// <summary>Hands the cipher over (to be kept for the session's next request) and forgets it; null when there is none.</summary>
+    /// <summary>
+    /// Hands this session's own cipher over (to be kept for its next request) and forgets it; null when it has none
+    /// (it used the cached one).
+    /// </summary>
     internal AesGcm? TakeCipher()
     {
         var cipher = _cipher;
@@ -257,11 +269,12 @@ public sealed class ServerSession : IEnumerable<KeyValuePair<string, JsonNode?>>
         return cipher;
     }
 
-    /// <summary>Frees the native cipher; the next use creates a new one.</summary>
+    /// <summary>Frees this session's own cipher and lets go of the cached one; the next use creates a new one.</summary>
     internal void ReleaseCipher()
     {
         _cipher?.Dispose();
         _cipher = null;
+        _cachedCipher = null;
     }
 
     /// <summary>Records activity at <paramref name="nowMs"/> (never moving the last access back).</summary>

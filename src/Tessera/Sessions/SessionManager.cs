@@ -18,7 +18,7 @@ namespace Tessera.Sessions;
 /// data sealed under a key derived from the cookie's data key, and for signed-in sessions a keyed hash of the
 /// user id plus a listing sealed with a server key from the <see cref="Keyring"/>.
 /// </remarks>
-public sealed class SessionManager
+public sealed class SessionManager : IDisposable
 {
     private readonly ISessionStore _store;
     private readonly SessionManagerOptions _options;
@@ -58,6 +58,9 @@ public sealed class SessionManager
 
     /// <summary>The options in force.</summary>
     public SessionManagerOptions Options => _options;
+
+    /// <summary>The contexts kept for sessions' next requests.</summary>
+    internal SessionCipherCache Ciphers => _ciphers;
 
     /// <summary>
     /// Opens the session a cookie names, or starts a new one. Never throws on client input: a cookie that does not
@@ -184,11 +187,12 @@ public sealed class SessionManager
         }
         finally
         {
-            // The request is over for this session: a stored session's cipher waits for its next request (a later use
-            // of this object, rare, creates a new one).
+            // The request is over for this session: a stored session's own cipher (a cache miss, or a new or rotated
+            // handle) waits for its next request; a cached one stays where it is (a later use of this object, rare,
+            // creates a new one).
             if (!session.IsNew && session.TakeCipher() is { } cipher)
             {
-                _ciphers.Return(session.Handle, session.DataKey, cipher);
+                _ciphers.Keep(session.Handle, session.DataKey, cipher);
             }
 
             session.ReleaseCipher();
@@ -321,6 +325,7 @@ public sealed class SessionManager
         if (wasStored)
         {
             await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
+            _ciphers.Forget(oldKey);
         }
         else
         {
@@ -328,11 +333,19 @@ public sealed class SessionManager
         }
     }
 
+    /// <summary>
+    /// Frees the AES-GCM contexts cached for sessions' next requests (see
+    /// <see cref="SessionManagerOptions.CipherCacheSize"/>); a request still in flight keeps working and frees its own.
+    /// The manager stays usable, without the cache. The dependency injection container calls this at shutdown.
+    /// </summary>
+    public void Dispose() => _ciphers.Dispose();
+
     private async ValueTask ResetAsync(ServerSession session, CancellationToken cancellationToken)
     {
         if (!session.IsNew)
         {
             await _store.DeleteAsync(session.Handle.Key, cancellationToken).ConfigureAwait(false);
+            _ciphers.Forget(session.Handle.Key);
         }
 
         session.Reset(SessionHandle.Create(), _opener.FreshState(session.Client));

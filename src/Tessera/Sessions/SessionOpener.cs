@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
 namespace Tessera.Sessions;
@@ -16,6 +17,12 @@ internal sealed class SessionOpener(SessionManagerOptions options, TimeProvider 
         ArgumentNullException.ThrowIfNull(client);
         if (record is null)
         {
+            // Revoked, swept or expired in the store: a cached entry for this cookie is of no more use.
+            if (ciphers.Find(handle) is { } stale)
+            {
+                ciphers.Forget(handle.Key, stale);
+            }
+
             return Reject(SessionLoadVerdict.NotFound, handle.Fingerprint, client);
         }
 
@@ -24,37 +31,49 @@ internal sealed class SessionOpener(SessionManagerOptions options, TimeProvider 
             throw new ArgumentException("The record was not read under this handle's key.", nameof(record));
         }
 
-        if (!ciphers.TryTake(handle, out var dataKey, out var cipher))
+        var cached = ciphers.Find(handle);
+        var dataKey = cached?.DataKey ?? SessionSealer.DeriveDataKey(handle.DataKey);
+        AesGcm? cipher = null; // this request's own, when the cached one is missing or busy
+        byte[]? plaintext;
+        using (var lease = SessionCipherCache.Lease.Of(cached, ref cipher, dataKey))
         {
-            dataKey = SessionSealer.DeriveDataKey(handle.DataKey);
-            cipher = SessionSealer.CreateCipher(dataKey);
+            plaintext = SessionRecordCodec.OpenData(lease.Cipher, record);
         }
 
-        var plaintext = SessionRecordCodec.OpenData(cipher, record);
         var state = plaintext is null ? null : SessionState.Parse(plaintext);
         if (state is null)
         {
-            cipher.Dispose();
-            return Reject(plaintext is null ? SessionLoadVerdict.Undecryptable : SessionLoadVerdict.Corrupt, handle.Fingerprint, client);
+            return Refuse(plaintext is null ? SessionLoadVerdict.Undecryptable : SessionLoadVerdict.Corrupt);
         }
 
         // The store's own expiry is not trusted: a lax store or a replayed old record must not keep a session alive.
         var now = time.GetUtcNow();
         if (now >= SessionExpiry.ExpiresAt(state, options))
         {
-            cipher.Dispose();
-            return Reject(SessionLoadVerdict.Expired, handle.Fingerprint, client);
+            return Refuse(SessionLoadVerdict.Expired);
         }
 
         if (options.BindToClientIp && state.BoundIp is not null && !string.Equals(state.BoundIp, client.IpAddress, StringComparison.Ordinal))
         {
             SessionLog.IpMismatch(logger, handle.Fingerprint);
-            cipher.Dispose();
-            return Reject(SessionLoadVerdict.IpMismatch, handle.Fingerprint, client);
+            cipher?.Dispose();
+            return Reject(SessionLoadVerdict.IpMismatch, handle.Fingerprint, client); // the session lives on: its cached entry stays
         }
 
         var needsTouch = now - DateTimeOffset.FromUnixTimeMilliseconds(state.AccessedMs) >= options.TouchInterval;
-        return new ServerSession(handle, state, record.Version, client, dataKey, cipher, plaintext!, needsTouch);
+        return new ServerSession(handle, state, record.Version, client, dataKey, cached, cipher, plaintext!, needsTouch);
+
+        // The record will never open for this cookie again: its cached entry is of no more use.
+        ServerSession Refuse(SessionLoadVerdict verdict)
+        {
+            cipher?.Dispose();
+            if (cached is not null)
+            {
+                ciphers.Forget(handle.Key, cached);
+            }
+
+            return Reject(verdict, handle.Fingerprint, client);
+        }
     }
 
     /// <summary>A new, empty session (no cookie, or after sign-out) with <paramref name="verdict"/>.</summary>

@@ -34,7 +34,12 @@ internal sealed class SessionRecordCodec
     {
         var state = session.State;
         var key = session.Handle.Key;
-        var data = SessionSealer.Seal(session.GetCipher(), key, plaintext);
+        byte[] data;
+        using (var lease = session.RentCipher())
+        {
+            data = SessionSealer.Seal(lease.Cipher, key, plaintext);
+        }
+
         if (state.UserId is null)
         {
             return new SessionRecord(key, version, data, expiresAt);

@@ -63,7 +63,12 @@ internal sealed class SessionWriter(ISessionStore store, SessionManagerOptions o
                 throw Conflict(session, "another request deleted the session or it expired (signed out, revoked or reset)");
             }
 
-            var currentPlaintext = SessionRecordCodec.OpenData(session.GetCipher(), current);
+            byte[]? currentPlaintext;
+            using (var lease = session.RentCipher())
+            {
+                currentPlaintext = SessionRecordCodec.OpenData(lease.Cipher, current);
+            }
+
             var theirs = currentPlaintext is null ? null : SessionState.Parse(currentPlaintext);
             if (theirs is null)
             {

@@ -29,7 +29,8 @@ public sealed class SessionRecordCodecTests
         Assert.Equal((session.Handle.Key, 3L, Expiry), (record.Key, record.Version, record.ExpiresAt));
         Assert.Null(record.UserTag);
         Assert.True(record.Listing.IsEmpty);
-        Assert.Equal(plaintext, SessionRecordCodec.OpenData(session.GetCipher(), record));
+        using var lease = session.RentCipher();
+        Assert.Equal(plaintext, SessionRecordCodec.OpenData(lease.Cipher, record));
     }
 
     [Fact]
@@ -39,7 +40,8 @@ public sealed class SessionRecordCodecTests
         var session = Session();
         var record = codec.Seal(session, session.State.Serialize(), 1, Expiry, recordClientInfo: true);
 
-        Assert.Null(SessionRecordCodec.OpenData(Session().GetCipher(), record));
+        using var other = Session().RentCipher();
+        Assert.Null(SessionRecordCodec.OpenData(other.Cipher, record));
     }
 
     [Fact]
