@@ -24,6 +24,9 @@ internal sealed class CookieModeEngine : ISessionEngine
         _legacy = legacy;
     }
 
+    /// <summary>The services every request session of this engine shares; for tests.</summary>
+    internal CookieSessionServices Services => _services;
+
     public bool HasCookie(HttpRequest request) =>
         request.Cookies.ContainsKey(_services.Cookie.Name) || (_legacy?.HasCookie(request) ?? false);
 

@@ -58,6 +58,9 @@ internal sealed class CookieSessionServices
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>How many opened cookies the cache holds (0 when it is off); for tests.</summary>
+    internal int CachedCookies => _cache?.Count ?? 0;
+
     /// <summary>The longest sealed value that fits in the allowed chunks with this cookie's attributes.</summary>
     public int Capacity { get; }
 

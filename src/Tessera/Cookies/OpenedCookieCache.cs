@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using Tessera.Cookies;
 
-namespace Tessera.AspNetCore;
+namespace Tessera.Cookies;
 
 /// <summary>
 /// Cookie mode's bounded cache from an exact sealed cookie value (chunks joined) to what opening it produced, so a
