@@ -138,8 +138,10 @@ public sealed class OpenedCookieCacheTests
         var opened = format.Open("sid", value, out var rejection)!;
         Assert.Equal(CookieRejection.None, rejection);
 
-        Assert.True(format.Judge(opened, T0.AddMinutes(1)).IsValid);
-        Assert.True(format.Judge(opened, T0.AddMinutes(2)).NeedsReissue); // default re-issue time: 1 minute
+        var early = format.Judge(opened, T0.AddMinutes(1));
+        Assert.True(early.IsValid);
+        Assert.False(early.NeedsReissue);
+        Assert.True(format.Judge(opened, T0.AddMinutes(3)).NeedsReissue); // default re-issue time: 2 minutes
         var later = T0.AddMinutes(21); // default idle timeout: 20 minutes
         Assert.Equal(CookieRejection.Expired, format.Judge(opened, later).Reason);
         Assert.Equal(format.Read("sid", value, later).Reason, format.Judge(opened, later).Reason);
