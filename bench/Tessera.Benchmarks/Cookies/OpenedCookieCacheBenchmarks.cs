@@ -14,6 +14,8 @@ namespace Tessera.Benchmarks.Cookies;
 /// The write side: sealing alone, and sealing plus the snapshot that caches the value the client sends next.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class OpenedCookieCacheBenchmarks
 {
     private const string Name = "__Host-tessera";
