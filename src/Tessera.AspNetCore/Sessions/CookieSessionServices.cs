@@ -9,9 +9,9 @@ namespace Tessera.AspNetCore;
 
 /// <summary>
 /// What every cookie-mode request session uses, built once at start-up and shared: the sealed cookie (read, size check,
-/// write in chunks, delete), the cache of recently opened cookies, the clock, the auth_tkt cutoffs and the logger. The engine makes request sessions and
-/// hands them this; neither calls back into the engine, so the request path runs one way: middleware → engine →
-/// request session → these services.
+/// write in chunks, delete), the cache of recently opened cookies, the clock, the auth_tkt cutoffs and the logger. The
+/// engine makes request sessions and hands them this; neither calls back into the engine, so the request path runs one
+/// way: middleware → engine → request session → these services.
 /// </summary>
 internal sealed class CookieSessionServices
 {
