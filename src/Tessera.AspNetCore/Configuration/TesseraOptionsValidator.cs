@@ -12,6 +12,9 @@ internal sealed class TesseraOptionsValidator(IConfiguration? configuration = nu
     /// <summary>The most chunks a session cookie may use: 16 of about 4 KB is the 64 KB the sealed format reads.</summary>
     public const int MaxCookieChunksLimit = 16;
 
+    /// <summary>The most entries of the opened-cookie cache: 1000000 entries may keep up to 4 GB.</summary>
+    public const int MaxCookieCacheSize = 1_000_000;
+
     public ValidateOptionsResult Validate(string? name, TesseraOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -22,6 +25,11 @@ internal sealed class TesseraOptionsValidator(IConfiguration? configuration = nu
         if (options.MaxCookieChunks is < 1 or > MaxCookieChunksLimit)
         {
             failures.Add($"Tessera:MaxCookieChunks must be 1 to {MaxCookieChunksLimit} (e.g. 4): each chunk is a cookie of about 4 KB sent on every request, and Tessera reads at most 64 KB.");
+        }
+
+        if (options.CookieCacheSize is < 0 or > MaxCookieCacheSize)
+        {
+            failures.Add($"Tessera:CookieCacheSize must be 0 (off) to {MaxCookieCacheSize} (e.g. 4096): each entry keeps a recently seen session cookie opened in memory, up to 4 KiB.");
         }
 
         if (options.MaxSessionSize < 1024)

@@ -24,16 +24,30 @@ internal sealed class CookieModeEngine : ISessionEngine
         _legacy = legacy;
     }
 
+    /// <summary>The services every request session of this engine shares; for tests.</summary>
+    internal CookieSessionServices Services => _services;
+
     public bool HasCookie(HttpRequest request) =>
         request.Cookies.ContainsKey(_services.Cookie.Name) || (_legacy?.HasCookie(request) ?? false);
 
+    /// <summary>
+    /// Finds the cookie but opens nothing: a value the cache knows (opened or sealed here recently) is judged now at the
+    /// cost of a lookup, and its session stays deferred while unused (no re-issue due); any other value is opened by the
+    /// session on first use, or at commit (see <see cref="CookieRequestSession"/>).
+    /// </summary>
     public ValueTask<RequestSession> OpenAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var cookies = context.Request.Cookies;
         var hadCookie = cookies.ContainsKey(_services.Cookie.Name);
-        if (hadCookie && _services.Read(cookies) is { IsValid: true } result)
+        if (hadCookie && _services.ReadValue(cookies) is { } value)
         {
-            return ValueTask.FromResult<RequestSession>(new CookieRequestSession(_services, result.Data, result.Created, hadCookie: true, result.NeedsReissue));
+            switch (_services.TryReadCached(value))
+            {
+                case null:
+                    return ValueTask.FromResult<RequestSession>(new CookieRequestSession(_services, value, context, _legacy));
+                case { IsValid: true } result:
+                    return ValueTask.FromResult<RequestSession>(new CookieRequestSession(_services, result.Data, result.Created, hadCookie: true, result.NeedsReissue));
+            }
         }
 
         var fresh = new CookieRequestSession(_services, null, null, hadCookie, needsReissue: false);

@@ -12,6 +12,11 @@ namespace Tessera.AspNetCore;
 /// keys (<c>$tessera.user</c>, <c>$tessera.check</c>, <c>$tessera.principal</c>) that the value API hides. A cookie cannot be revoked from the
 /// server and its lifetime is the configured one, so it offers neither <see cref="ITesseraUserSessions"/> nor <see cref="ITesseraSessionLifetime"/>.
 /// </summary>
+/// <remarks>
+/// Made from a cookie value it has not opened yet, it opens it (authenticate, decrypt, parse: no I/O) on first use,
+/// whatever the member, or at commit, where the re-issue decision needs the cookie's times. Made from a verdict the
+/// engine already has (a cached cookie), it is deferred while unused and no re-issue is due: such a request commits nothing.
+/// </remarks>
 internal sealed class CookieRequestSession : RequestSession
 {
     private const string UserKey = "$tessera.user";
@@ -21,9 +26,12 @@ internal sealed class CookieRequestSession : RequestSession
 
     private readonly CookieSessionServices _services;
     private readonly bool _hadCookie;
-    private readonly bool _needsReissue;
-    private JsonObject _data;
+    private bool _needsReissue;
+    private JsonObject? _data;
     private DateTimeOffset? _created;
+    private string? _pendingValue;
+    private HttpContext? _pendingContext;
+    private LegacyCookieReader? _pendingLegacy;
     private bool _modified;
     private bool _signedOut;
 
@@ -36,13 +44,32 @@ internal sealed class CookieRequestSession : RequestSession
         _needsReissue = needsReissue;
     }
 
-    public override string Id => _created is { } c ? "c" + c.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+    /// <summary>
+    /// A session whose cookie <paramref name="value"/> (chunks joined) is opened on first use; if it does not open, a
+    /// registered <paramref name="legacy"/> cookie of <paramref name="context"/>'s request is migrated then.
+    /// </summary>
+    public CookieRequestSession(CookieSessionServices services, string value, HttpContext context, LegacyCookieReader? legacy)
+    {
+        _services = services;
+        _hadCookie = true;
+        _pendingValue = value;
+        _pendingContext = context;
+        _pendingLegacy = legacy;
+    }
 
-    public override bool IsNew => _created is null;
+    /// <summary>Whether the session holds a valid cookie's data that nothing has used or changed, and no re-issue is due.</summary>
+    public override bool IsDeferred => _data is not null && _created is not null && !_needsReissue && !_modified;
 
-    public override string? UserId => _data[UserKey]?.GetValue<string>();
+    /// <summary>The session's dictionary, the cookie opened on first use.</summary>
+    private JsonObject Data => _data ?? OpenPending();
 
-    public override IReadOnlyCollection<string> Keys => [.. _data.Select(p => p.Key).Where(k => !k.StartsWith(ReservedPrefix, StringComparison.Ordinal))];
+    public override string Id => Opened()._created is { } c ? "c" + c.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+
+    public override bool IsNew => Opened()._created is null;
+
+    public override string? UserId => Data[UserKey]?.GetValue<string>();
+
+    public override IReadOnlyCollection<string> Keys => [.. Data.Select(p => p.Key).Where(k => !k.StartsWith(ReservedPrefix, StringComparison.Ordinal))];
 
     public override bool HasPendingChanges => _modified;
 
@@ -55,7 +82,7 @@ internal sealed class CookieRequestSession : RequestSession
             return false;
         }
 
-        return _data.TryGetPropertyValue(key, out value);
+        return Data.TryGetPropertyValue(key, out value);
     }
 
     public override void SetValue(string key, JsonNode? value)
@@ -69,7 +96,7 @@ internal sealed class CookieRequestSession : RequestSession
     public override bool Remove(string key)
     {
         ThrowIfReserved(key);
-        var removed = _data.Remove(key);
+        var removed = Data.Remove(key);
         _modified |= removed;
         return removed;
     }
@@ -78,13 +105,13 @@ internal sealed class CookieRequestSession : RequestSession
     {
         foreach (var key in Keys.ToList())
         {
-            _data.Remove(key);
+            Data.Remove(key);
         }
 
         _modified = true;
     }
 
-    public override JsonObject? SignedInPrincipal => _data[PrincipalKey] as JsonObject;
+    public override JsonObject? SignedInPrincipal => Data[PrincipalKey] as JsonObject;
 
     public override Task SignInAsync(SessionSignIn signIn, CancellationToken cancellationToken)
     {
@@ -96,7 +123,7 @@ internal sealed class CookieRequestSession : RequestSession
 
         SessionJson.ThrowIfNotStorable(UserKey, signIn.UserId);
         SetChecked(UserKey, signIn.UserId);
-        _data[CheckKey] = signIn.CheckValue is null ? null : HashCheck(signIn.CheckValue); // a fixed-size hash
+        Data[CheckKey] = signIn.CheckValue is null ? null : HashCheck(signIn.CheckValue); // a fixed-size hash
         if (signIn.Principal is { } principal)
         {
             SessionJson.ThrowIfNotStorable(PrincipalKey, principal);
@@ -104,7 +131,7 @@ internal sealed class CookieRequestSession : RequestSession
         }
         else
         {
-            _data.Remove(PrincipalKey);
+            Data.Remove(PrincipalKey);
         }
 
         _created = null; // a new session: the sealed cookie is fresh (new salt, new created time)
@@ -129,7 +156,7 @@ internal sealed class CookieRequestSession : RequestSession
         }
 
         await EndTicketsAsync(_services.Cutoffs, UserId, cancellationToken).ConfigureAwait(false);
-        _data[CheckKey] = HashCheck(checkValue);
+        Data[CheckKey] = HashCheck(checkValue);
         _modified = true;
     }
 
@@ -147,7 +174,7 @@ internal sealed class CookieRequestSession : RequestSession
         }
 
         var current = await provider.GetCheckValueAsync(user, cancellationToken).ConfigureAwait(false);
-        var stored = _data[CheckKey]?.GetValue<string>();
+        var stored = Data[CheckKey]?.GetValue<string>();
         if (current is null || stored is null
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(HashCheck(current))))
         {
@@ -158,9 +185,10 @@ internal sealed class CookieRequestSession : RequestSession
 
     public override ValueTask CommitAsync(HttpResponse response, CancellationToken cancellationToken)
     {
+        Opened(); // an unused cookie is opened here: whether it is due for re-issue (or must be cleared) is inside it
         if (_modified || (_needsReissue && _created is not null))
         {
-            if (_data.Count == 0 && _created is null)
+            if (Data.Count == 0 && _created is null)
             {
                 if (_hadCookie)
                 {
@@ -170,7 +198,7 @@ internal sealed class CookieRequestSession : RequestSession
             else
             {
                 var now = _services.Now;
-                var payload = new CookieSessionPayload(_data, _created ?? now, now);
+                var payload = new CookieSessionPayload(Data, _created ?? now, now);
                 _services.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal));
             }
         }
@@ -187,26 +215,54 @@ internal sealed class CookieRequestSession : RequestSession
     /// <summary>Sets <paramref name="key"/>, unless the sealed session would no longer fit in its cookies: then the value is put back and the setter throws.</summary>
     private void SetChecked(string key, JsonNode? value)
     {
-        var had = _data.TryGetPropertyValue(key, out var previous);
-        _data[key] = value;
+        var had = Data.TryGetPropertyValue(key, out var previous);
+        Data[key] = value;
         try
         {
             var now = _services.Now;
-            _services.EnsureFits(new CookieSessionPayload(_data, _created ?? now, now));
+            _services.EnsureFits(new CookieSessionPayload(Data, _created ?? now, now));
         }
         catch (SessionTooLargeException)
         {
             if (had)
             {
-                _data[key] = previous?.Parent is null ? previous : previous.DeepClone();
+                Data[key] = previous?.Parent is null ? previous : previous.DeepClone();
             }
             else
             {
-                _data.Remove(key);
+                Data.Remove(key);
             }
 
             throw;
         }
+    }
+
+    /// <summary>This session, its cookie opened.</summary>
+    private CookieRequestSession Opened()
+    {
+        _ = Data;
+        return this;
+    }
+
+    /// <summary>Opens the pending cookie (the verdict is logged and counted once, by the format); one that does not open leaves a new session, into which a legacy cookie may migrate.</summary>
+    private JsonObject OpenPending()
+    {
+        var result = _services.Read(_pendingValue!);
+        var (context, legacy) = (_pendingContext!, _pendingLegacy);
+        (_pendingValue, _pendingContext, _pendingLegacy) = (null, null, null);
+        if (result.IsValid)
+        {
+            _data = result.Data!;
+            _created = result.Created;
+            _needsReissue = result.NeedsReissue;
+        }
+        else
+        {
+            _data = [];
+            legacy?.MigrateInto(context, this);
+        }
+
+        return _data;
     }
 
     private static string HashCheck(string checkValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));

@@ -9,9 +9,9 @@ namespace Tessera.AspNetCore;
 
 /// <summary>
 /// What every cookie-mode request session uses, built once at start-up and shared: the sealed cookie (read, size check,
-/// write in chunks, delete), the clock, the auth_tkt cutoffs and the logger. The engine makes request sessions and
-/// hands them this; neither calls back into the engine, so the request path runs one way: middleware → engine →
-/// request session → these services.
+/// write in chunks, delete), the cache of recently opened cookies, the clock, the auth_tkt cutoffs and the logger. The
+/// engine makes request sessions and hands them this; neither calls back into the engine, so the request path runs one
+/// way: middleware → engine → request session → these services.
 /// </summary>
 internal sealed class CookieSessionServices
 {
@@ -21,6 +21,7 @@ internal sealed class CookieSessionServices
     private readonly TimeProvider _time;
     private readonly TesseraHttpMetrics _metrics;
     private readonly TimeSpan _absoluteLifetime;
+    private readonly OpenedCookieCache? _cache;
 
     public CookieSessionServices(Keyring keyring, TesseraOptions options, TimeProvider time, ILogger logger, TesseraHttpMetrics metrics, IMeterFactory meterFactory, AuthTktCutoffs? cutoffs)
     {
@@ -45,6 +46,7 @@ internal sealed class CookieSessionServices
             time,
             logger,
             meterFactory);
+        _cache = options.CookieCacheSize > 0 ? new OpenedCookieCache(options.CookieCacheSize) : null;
     }
 
     public ILogger Logger { get; }
@@ -56,23 +58,68 @@ internal sealed class CookieSessionServices
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
+    /// <summary>How many opened cookies the cache holds (0 when it is off); for tests.</summary>
+    internal int CachedCookies => _cache?.Count ?? 0;
+
     /// <summary>The longest sealed value that fits in the allowed chunks with this cookie's attributes.</summary>
     public int Capacity { get; }
 
     /// <summary>
-    /// Reads the session cookie of a request that has one, joining its chunks; the verdict is logged and counted by the
-    /// format. A chunk marker whose chunks are missing, empty or too many is a verdict (Malformed) too, never an exception.
+    /// The session cookie's value, its chunks joined; <see langword="null"/>, logged and counted as Malformed, when a chunk
+    /// marker's chunks are missing, empty or too many (a verdict, never an exception).
     /// </summary>
-    public CookieReadResult? Read(IRequestCookieCollection cookies)
+    public string? ReadValue(IRequestCookieCollection cookies)
     {
         var value = _chunker.ReadValue(Cookie.Name, name => cookies[name]);
         if (value is null)
         {
             _format.RejectMalformed();
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// The verdict on <paramref name="value"/> if the cache knows it (judged now, logged and counted like a fresh open);
+    /// <see langword="null"/> when it does not, without opening anything.
+    /// </summary>
+    public CookieReadResult? TryReadCached(string value)
+    {
+        if (_cache is null || !_cache.TryGet(value, out var opened))
+        {
             return null;
         }
 
-        return _format.Read(Cookie.Name, value, _time.GetUtcNow());
+        var result = _format.Judge(opened, _time.GetUtcNow());
+        if (result.Reason == CookieRejection.Expired)
+        {
+            _cache.Remove(value); // expiry only moves closer: this value will not be valid again
+        }
+
+        return result;
+    }
+
+    /// <summary>The verdict on <paramref name="value"/> (logged and counted by the format): from the cache, or opened and then cached when valid.</summary>
+    public CookieReadResult Read(string value)
+    {
+        if (TryReadCached(value) is { } cached)
+        {
+            return cached;
+        }
+
+        var now = _time.GetUtcNow();
+        if (_format.Open(Cookie.Name, value, out var rejection) is not { } opened)
+        {
+            return _format.Reject(rejection);
+        }
+
+        var result = _format.Judge(opened, now);
+        if (result.IsValid)
+        {
+            _cache?.Add(value, opened);
+        }
+
+        return result;
     }
 
     /// <summary>Throws <see cref="SessionTooLargeException"/> (logged and counted) when <paramref name="payload"/> does not fit in the allowed chunks.</summary>
@@ -101,9 +148,12 @@ internal sealed class CookieSessionServices
         var request = response.HttpContext.Request;
         TimeSpan? maxAge = persistent ? payload.Created + _absoluteLifetime - _time.GetUtcNow() : null;
         IReadOnlyList<string> headers;
+        string value;
+        OpenedCookie? written;
         try
         {
-            headers = _chunker.BuildSetCookieHeaders(Cookie.Header(request, _format.Write(Cookie.Name, payload), maxAge), name => request.Cookies[name]);
+            value = _format.Write(Cookie.Name, payload, snapshot: _cache is not null, out written);
+            headers = _chunker.BuildSetCookieHeaders(Cookie.Header(request, value, maxAge), name => request.Cookies[name]);
         }
         catch (CookieTooLargeException ex)
         {
@@ -116,6 +166,12 @@ internal sealed class CookieSessionServices
         foreach (var header in headers)
         {
             CookieHeader.Append(response, header);
+        }
+
+        // The client sends this value next: cached now, its first read opens nothing.
+        if (written is not null)
+        {
+            _cache?.Add(value, written);
         }
 
         _metrics.CookieSet();

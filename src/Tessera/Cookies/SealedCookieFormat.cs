@@ -52,7 +52,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
 
     /// <summary>
     /// The longest cookie value this format reads (chunked sessions joined) and so the longest it writes, whatever the
-    /// chunking: larger input is Malformed, not work, and <see cref="Write"/> refuses to emit it.
+    /// chunking: larger input is Malformed, not work, and <see cref="Write(string, CookieSessionPayload)"/> refuses to emit it.
     /// </summary>
     public const int MaxValueLength = 64 * 1024;
 
@@ -136,23 +136,62 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     public CookieReadResult Read(string cookieName, string? value, DateTimeOffset now)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
-        return CookieMetrics.Record(_metrics, _logger, ReadCore(cookieName, value, now));
+        return Open(cookieName, value, out var rejection) is { } opened ? Judge(opened, now) : Reject(rejection);
     }
 
     /// <summary>Logs and counts, as <see cref="CookieRejection.Malformed"/>, a cookie refused before it reached this format (incomplete chunks).</summary>
-    internal CookieReadResult RejectMalformed() =>
-        CookieMetrics.Record(_metrics, _logger, CookieReadResult.Rejected(FormatName, CookieRejection.Malformed));
+    internal CookieReadResult RejectMalformed() => Reject(CookieRejection.Malformed);
 
-    private CookieReadResult ReadCore(string cookieName, string? value, DateTimeOffset now)
+    /// <summary>A rejection, logged and counted (an absent cookie is not a verdict: neither).</summary>
+    internal CookieReadResult Reject(CookieRejection reason) =>
+        CookieMetrics.Record(_metrics, _logger, CookieReadResult.Rejected(FormatName, reason));
+
+    /// <summary>
+    /// The verdict at <paramref name="now"/> on a cookie this format opened (or wrote), logged and counted: expiry, re-issue
+    /// and the old-key note are judged here and only here, so a cookie opened once and judged again later gets the verdict
+    /// a fresh open would. Each call makes a new <see cref="JsonObject"/> over the shared, read-only data.
+    /// </summary>
+    internal CookieReadResult Judge(OpenedCookie opened, DateTimeOffset now)
     {
+        var data = JsonObject.Create(opened.Data)!;
+        CookieReadResult result;
+        if ((_options.IdleTimeout is { } idle && now - opened.Renewed > idle) ||
+            (_options.AbsoluteLifetime is { } lifetime && now - opened.Created > lifetime))
+        {
+            result = CookieReadResult.Expired(FormatName, data, opened.Created, opened.Renewed);
+        }
+        else
+        {
+            var reissue = _options.ReissueTime is { } reissueTime && now - opened.Renewed > reissueTime;
+            if (opened.KeyIndex > 0)
+            {
+                CookieLog.OpenedWithOldKey(_logger, opened.KeyId);
+            }
+
+            // Data and StoredData are one instance here: the format has no bookkeeping keys inside the dictionary.
+            result = CookieReadResult.Valid(FormatName, data, data, opened.Created, opened.Renewed, reissue, openedWithOldKey: opened.KeyIndex > 0);
+        }
+
+        return CookieMetrics.Record(_metrics, _logger, result);
+    }
+
+    /// <summary>
+    /// Authenticates, decrypts and parses <paramref name="value"/> without judging its times; null, with the reason in
+    /// <paramref name="rejection"/>, when it is absent, malformed, under an unknown key, forged or corrupt. Nothing is
+    /// logged or counted here.
+    /// </summary>
+    internal OpenedCookie? Open(string cookieName, string? value, out CookieRejection rejection)
+    {
+        rejection = CookieRejection.Malformed;
         if (string.IsNullOrEmpty(value))
         {
-            return CookieReadResult.Rejected(FormatName, CookieRejection.Absent);
+            rejection = CookieRejection.Absent;
+            return null;
         }
 
         if (value.Length > MaxValueLength)
         {
-            return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
+            return null;
         }
 
         // Pooled buffers: the decoded cookie and its plaintext live only for this call (the JSON parse copies).
@@ -162,7 +201,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         {
             if (!CookieBase64.TryDecodeUrl(value, raw, out var rawLength) || rawLength < HeaderSize + TagSize || raw[0] != Version)
             {
-                return CookieReadResult.Rejected(FormatName, CookieRejection.Malformed);
+                return null;
             }
 
             var sealedBytes = raw.AsSpan(0, rawLength);
@@ -187,33 +226,24 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
 
             if (!anyKey)
             {
-                return CookieReadResult.Rejected(FormatName, CookieRejection.UnknownKey);
+                rejection = CookieRejection.UnknownKey;
+                return null;
             }
 
             if (opened < 0)
             {
-                return CookieReadResult.Rejected(FormatName, CookieRejection.BadSignature);
+                rejection = CookieRejection.BadSignature;
+                return null;
             }
 
             if (!TryParsePayload(plaintext.AsSpan(0, plaintextLength), out var data, out var created, out var renewed))
             {
-                return CookieReadResult.Rejected(FormatName, CookieRejection.Corrupt);
+                rejection = CookieRejection.Corrupt;
+                return null;
             }
 
-            if ((_options.IdleTimeout is { } idle && now - renewed > idle) ||
-                (_options.AbsoluteLifetime is { } lifetime && now - created > lifetime))
-            {
-                return CookieReadResult.Expired(FormatName, data, created, renewed);
-            }
-
-            var reissue = _options.ReissueTime is { } reissueTime && now - renewed > reissueTime;
-            if (opened > 0)
-            {
-                CookieLog.OpenedWithOldKey(_logger, keyId);
-            }
-
-            // Data and StoredData are one instance here: the format has no bookkeeping keys inside the dictionary.
-            return CookieReadResult.Valid(FormatName, data, data, created, renewed, reissue, openedWithOldKey: opened > 0);
+            rejection = CookieRejection.None;
+            return new OpenedCookie(data, created, renewed, opened, keyId, plaintextLength);
         }
         finally
         {
@@ -230,9 +260,17 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     /// Over 4096 bytes of <c>name=value</c> while chunking is off, or a value over <see cref="MaxValueLength"/>.
     /// </exception>
     /// <exception cref="ArgumentException">A value the reader would refuse (see <see cref="SessionJson.FindProblem"/>).</exception>
-    public string Write(string cookieName, CookieSessionPayload payload)
+    public string Write(string cookieName, CookieSessionPayload payload) => Write(cookieName, payload, snapshot: false, out _);
+
+    /// <summary>
+    /// <see cref="Write(string, CookieSessionPayload)"/>, and with <paramref name="snapshot"/> also what opening the
+    /// returned value would produce (parsed from the very bytes that were sealed, under the newest key), or null where
+    /// that open would find the payload corrupt.
+    /// </summary>
+    internal string Write(string cookieName, CookieSessionPayload payload, bool snapshot, out OpenedCookie? written)
     {
         ArgumentException.ThrowIfNullOrEmpty(cookieName);
+        written = null;
         ArgumentNullException.ThrowIfNull(payload);
         SessionJson.ThrowIfNotStorable(payload.Data);
         // Salt from the per-thread CSPRNG pool: one OS call per 4 KiB instead of one per cookie.
@@ -244,6 +282,10 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         {
             WritePayload(writer, payload);
             value = Seal(_prks[0], _keyIds[0], cookieName, json.WrittenSpan, salt);
+            if (snapshot && TryParsePayload(json.WrittenSpan, out var data, out var created, out var renewed))
+            {
+                written = new OpenedCookie(data, created, renewed, keyIndex: 0, _keyIds[0], json.WrittenCount);
+            }
         }
         finally
         {
@@ -337,7 +379,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>
-    /// The length of the value <see cref="Write"/> would return for <paramref name="payload"/>, without sealing it: size
+    /// The length of the value <see cref="Write(string, CookieSessionPayload)"/> would return for <paramref name="payload"/>, without sealing it: size
     /// limits are checked when a value is set, before anything is written.
     /// </summary>
     internal static int SealedLength(CookieSessionPayload payload)
@@ -354,7 +396,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         }
     }
 
-    /// <summary>The payload JSON as a new array (tests and benchmarks; <see cref="Write"/> serializes into a reused buffer).</summary>
+    /// <summary>The payload JSON as a new array (tests and benchmarks; <see cref="Write(string, CookieSessionPayload)"/> serializes into a reused buffer).</summary>
     internal static byte[] SerializePayload(CookieSessionPayload payload)
     {
         var json = JsonScratch.Rent(out var writer);
@@ -381,13 +423,13 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
     }
 
     /// <summary>
-    /// Reads <c>{"c": ms, "r": ms, "d": {...}}</c>; the dictionary becomes a <see cref="JsonObject"/> over the parsed
-    /// document, materialised lazily. Authentic is not the same as well-formed (a leaked key, a bug): one allocation-free
+    /// Reads <c>{"c": ms, "r": ms, "d": {...}}</c>; the dictionary is an element of a parsed document of its own (a
+    /// <see cref="JsonObject"/> over it materialises lazily). Authentic is not the same as well-formed (a leaked key, a bug): one allocation-free
     /// scan first refuses whatever would throw on materialisation (lone surrogates, duplicate keys, bad UTF-8, depth).
     /// </summary>
-    private static bool TryParsePayload(ReadOnlySpan<byte> json, out JsonObject data, out DateTimeOffset created, out DateTimeOffset renewed)
+    private static bool TryParsePayload(ReadOnlySpan<byte> json, out JsonElement data, out DateTimeOffset created, out DateTimeOffset renewed)
     {
-        data = null!;
+        data = default;
         created = renewed = default;
         if (!SessionJson.IsReadable(json, PayloadDepth))
         {
@@ -399,7 +441,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = PayloadDepth });
             // ParseValue copies the bytes (the pooled plaintext is wiped after this call) and rents nothing, so the
-            // document needs no disposal; the JsonObject below keeps it alive.
+            // document needs no disposal; the element keeps it alive and is safe to read from several threads.
             root = JsonElement.ParseValue(ref reader);
             if (reader.Read())
             {
@@ -417,7 +459,7 @@ public sealed class SealedCookieFormat : ICookieSessionFormat
             return false;
         }
 
-        data = JsonObject.Create(d)!;
+        data = d;
         return true;
     }
 

@@ -26,6 +26,8 @@ public sealed class TesseraOptionsValidatorTests
         { "Tessera:Cookie:Expiration", "01:00:00", "Tessera:Cookie:Expiration is not used: set Tessera:Cookie:MaxAge instead" },
         { "Tessera:MaxCookieChunks", "0", "Tessera:MaxCookieChunks must be 1 to 16" },
         { "Tessera:MaxCookieChunks", "17", "Tessera:MaxCookieChunks must be 1 to 16" },
+        { "Tessera:CookieCacheSize", "-1", "Tessera:CookieCacheSize must be 0 (off) to 1000000" },
+        { "Tessera:CookieCacheSize", "1000001", "Tessera:CookieCacheSize must be 0 (off) to 1000000" },
         { "Tessera:MaxSessionSize", "100", "Tessera:MaxSessionSize must be at least 1024 bytes" },
         { "Tessera:MaxMergeAttempts", "0", "Tessera:MaxMergeAttempts must be at least 1" },
     };

@@ -65,6 +65,25 @@ public sealed class MetricsTests
         Assert.Equal(EnumTagOf(rejection.Message), counted.Tags["tessera.cookie.verdict"]);
     }
 
+    [Theory]
+    [InlineData("4096")]
+    [InlineData("0")]
+    public async Task AcceptedCookie_CookieModeCachedOrNot_CountedOncePerRequest(string cacheSize)
+    {
+        await using var app = await SessionApp.StartAsync(TestApp.Settings(("Tessera:Mode", "Cookie"), ("Tessera:CookieCacheSize", cacheSize)));
+        var jar = new CookieJar();
+        using var set = await jar.PostAsync(app.Client, "/set/a/1");
+        using var measurements = new MeterRecorder(app.Services.GetRequiredService<IMeterFactory>());
+
+        using var read = await jar.GetAsync(app.Client, "/get/a"); // with the cache: a hit (the value this server sealed)
+        using var again = await jar.GetAsync(app.Client, "/get/a");
+
+        Assert.Equal("1", await read.Content.ReadAsStringAsync());
+        var reads = measurements.Counters().Where(m => m.Instrument == "tessera.cookie.reads").ToList();
+        Assert.Equal(2, reads.Count);
+        Assert.All(reads, m => Assert.Equal("accepted", m.Tags["tessera.cookie.verdict"]));
+    }
+
     [Fact]
     public async Task RejectedTicket_AuthTkt_LoggedOnceAndCountedOnce()
     {
