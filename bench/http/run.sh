@@ -7,6 +7,8 @@
 #   BENCH_BASELINE=DIR: also runs every case on the bench of another checkout (DIR = its repository root, e.g. a
 #   `git worktree add DIR COMMIT` of the code before a change), interleaved case by case with this one, and adds its
 #   table and the before/after ratios: a before/after comparison from one run on the same machine.
+#   BENCH_CASES="aspnet-session-rw tessera-cookie-rw ...": only these cases (exact names) and bare, e.g. the goal
+#   cases with more rounds; the goals whose two cases both ran are reported.
 # One run gives the whole table: bare; untouched requests without and with a cookie (server mode on memory and on
 # SQLite); the built-in session, Tessera cookie mode and server mode (memory, SQLite non-durable and durable) each in
 # read+write-every-request ("rw", GET /work) and read-mostly ("mix": 9 GET /read : 1 GET /work); the auth schemes.
@@ -38,6 +40,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # run_case NAME MODE PATH COOKIES(yes|no): on this checkout, then (with BENCH_BASELINE) on the baseline
 run_case() {
+  if [ -n "${BENCH_CASES:-}" ] && [ "$1" != bare ] && [[ " $BENCH_CASES " != *" $1 "* ]]; then return; fi
   measure "$DLL" "$@"
   if [ -n "$BASELINE_DLL" ]; then measure "$BASELINE_DLL" "before:$1" "${@:2}"; fi
 }
