@@ -108,11 +108,13 @@ public sealed class SessionCipherCacheTests : IDisposable
     public async Task LoadAndCommit_ParallelRequestsOnFewSessions_EverySessionOpensAndNoWriteIsLost()
     {
         // 16 tasks, 4 per session, each writing its own key 25 times: a context used by two requests at once would
-        // seal or open garbage (the record would stop opening) and a lost context would fail the load.
+        // seal or open garbage (the record would stop opening) and a lost context would fail the load. On the real
+        // clock: savers that keep colliding back off with Task.Delay on the manager's clock, which a fake one never ends.
+        using var manager = new SessionManager(new MemorySessionStore(TimeProvider.System), new SessionManagerOptions(), new Keyring([RandomNumberGenerator.GetBytes(32)]), TimeProvider.System);
         var cookies = new string[4];
         for (var s = 0; s < cookies.Length; s++)
         {
-            (cookies[s], _) = await SaveNewAsync(_manager);
+            (cookies[s], _) = await SaveNewAsync(manager);
         }
 
         await Task.WhenAll(Enumerable.Range(0, 16).Select(task => Task.Run(async () =>
@@ -122,12 +124,12 @@ public sealed class SessionCipherCacheTests : IDisposable
                 var committed = false;
                 while (!committed)
                 {
-                    var session = await _manager.LoadAsync(cookies[task % 4], SessionClientInfo.None);
+                    var session = await manager.LoadAsync(cookies[task % 4], SessionClientInfo.None);
                     Assert.Equal(SessionLoadVerdict.Loaded, session.Verdict);
                     session["t" + task] = i;
                     try
                     {
-                        await _manager.CommitAsync(session);
+                        await manager.CommitAsync(session);
                         committed = true;
                     }
                     catch (SessionConflictException)
@@ -140,11 +142,11 @@ public sealed class SessionCipherCacheTests : IDisposable
 
         for (var task = 0; task < 16; task++)
         {
-            var session = await _manager.LoadAsync(cookies[task % 4], SessionClientInfo.None);
+            var session = await manager.LoadAsync(cookies[task % 4], SessionClientInfo.None);
             Assert.Equal(24, (int)session["t" + task]!);
         }
 
-        Assert.Equal(4, _manager.Ciphers.Count);
+        Assert.Equal(4, manager.Ciphers.Count);
     }
 
     [Fact]
