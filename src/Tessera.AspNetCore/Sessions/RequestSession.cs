@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -26,6 +27,22 @@ internal abstract class RequestSession : ITesseraSession
     public abstract bool TryGetValue(string key, out JsonNode? value);
 
     public abstract void SetValue(string key, JsonNode? value);
+
+    /// <summary><c>ISession.Set</c>: the bytes as the JSON value <see cref="SessionValueCodec"/> maps them to.</summary>
+    public virtual void SetBytes(string key, byte[] value) => SetValue(key, SessionValueCodec.ToJson(value));
+
+    /// <summary><c>ISession.TryGetValue</c>: the value's bytes as <see cref="SessionValueCodec"/> maps them.</summary>
+    public virtual bool TryGetBytes(string key, [NotNullWhen(true)] out byte[]? value)
+    {
+        if (TryGetValue(key, out var node))
+        {
+            value = SessionValueCodec.ToBytes(node);
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
 
     public abstract bool Remove(string key);
 

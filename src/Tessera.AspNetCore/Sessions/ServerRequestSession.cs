@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tessera.Cookies;
@@ -84,18 +85,38 @@ internal sealed class ServerRequestSession : RequestSession, ITesseraSessionLife
         Store(key, stored, EntrySize(key, stored));
     }
 
-    /// <summary><see cref="SetValue"/> for a value already in its stored JSON text, made by <see cref="SessionValueCodec.ToBase64Json"/>.</summary>
-    internal void SetRawValue(string key, byte[] json)
+    /// <summary>
+    /// Bytes that are not UTF-8 go straight to their stored JSON text (<see cref="SessionValueCodec.ToBase64Json"/>):
+    /// no node to build, check and write.
+    /// </summary>
+    public override void SetBytes(string key, byte[] value)
     {
+        if (Utf8.IsValid(value))
+        {
+            base.SetBytes(key, value);
+            return;
+        }
+
         SessionJson.ThrowIfNotStorable(key, null); // the key: the value is JSON by construction
-        var value = SessionValue.FromRaw(json);
+        var json = SessionValueCodec.ToBase64Json(value);
 
         // Counted as the same value set as a node is: EntrySize's relaxed writer leaves '+' unescaped.
-        Store(key, value, EntrySize(key, value) - (("\\u002B"u8.Length - 1) * json.AsSpan().Count("\\u002B"u8)));
+        var stored = SessionValue.FromRaw(json);
+        Store(key, stored, EntrySize(key, stored) - (("\\u002B"u8.Length - 1) * json.AsSpan().Count("\\u002B"u8)));
     }
 
-    /// <summary>The stored value of <paramref name="key"/> as it is (its JSON text while nothing materialised it).</summary>
-    internal bool TryGetStoredValue(string key, [NotNullWhen(true)] out SessionValue? value) => Session.State.Values.TryGetValue(key, out value);
+    /// <summary>A value nothing materialised is read from its stored JSON text; the rest as nodes.</summary>
+    public override bool TryGetBytes(string key, [NotNullWhen(true)] out byte[]? value)
+    {
+        if (!Session.State.Values.TryGetValue(key, out var stored))
+        {
+            value = null;
+            return false;
+        }
+
+        value = (stored.TryGetRaw(out var raw) ? SessionValueCodec.TryToBytes(raw.Span) : null) ?? SessionValueCodec.ToBytes(stored.Node);
+        return true;
+    }
 
     private void Store(string key, SessionValue value, int entry)
     {

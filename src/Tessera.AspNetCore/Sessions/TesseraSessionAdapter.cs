@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace Tessera.AspNetCore;
@@ -11,10 +10,10 @@ namespace Tessera.AspNetCore;
 /// </summary>
 internal sealed class TesseraSessionAdapter : ISession
 {
-    private readonly ITesseraSession _session;
+    private readonly RequestSession _session;
 
     /// <summary>Wraps <paramref name="session"/>.</summary>
-    public TesseraSessionAdapter(ITesseraSession session) => _session = session ?? throw new ArgumentNullException(nameof(session));
+    public TesseraSessionAdapter(RequestSession session) => _session = session ?? throw new ArgumentNullException(nameof(session));
 
     /// <inheritdoc />
     public bool IsAvailable => true;
@@ -41,38 +40,9 @@ internal sealed class TesseraSessionAdapter : ISession
     public void Set(string key, byte[] value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (_session is ServerRequestSession server && !Utf8.IsValid(value))
-        {
-            server.SetRawValue(key, SessionValueCodec.ToBase64Json(value)); // no node to build, check and write
-            return;
-        }
-
-        _session.SetValue(key, SessionValueCodec.ToJson(value));
+        _session.SetBytes(key, value);
     }
 
     /// <inheritdoc />
-    public bool TryGetValue(string key, [NotNullWhen(true)] out byte[]? value)
-    {
-        if (_session is ServerRequestSession server)
-        {
-            if (!server.TryGetStoredValue(key, out var stored))
-            {
-                value = null;
-                return false;
-            }
-
-            // A value nothing materialised is read from its JSON text; the rest as nodes.
-            value = (stored.TryGetRaw(out var raw) ? SessionValueCodec.TryToBytes(raw.Span) : null) ?? SessionValueCodec.ToBytes(stored.Node);
-            return true;
-        }
-
-        if (_session.TryGetValue(key, out var node))
-        {
-            value = SessionValueCodec.ToBytes(node);
-            return true;
-        }
-
-        value = null;
-        return false;
-    }
+    public bool TryGetValue(string key, [NotNullWhen(true)] out byte[]? value) => _session.TryGetBytes(key, out value);
 }
