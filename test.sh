@@ -26,14 +26,31 @@ if ! dotnet build Tessera.slnx -c Release -nologo -v quiet > "$RESULTS/build.log
   echo "0 passed, 1 failed"; echo "test.sh: build failed (artifacts/test-results/build.log)" >&2; exit 1
 fi
 
-# Real servers for the store tests, on loopback ports of their own; stopped by PID on exit.
-PG_PORT=${TESSERA_PG_PORT:-55432}; REDIS_PORT=${TESSERA_REDIS_PORT:-56379}
-PG_PID=$(scripts/postgres.sh start "$PG_PORT") || { echo "0 passed, 1 failed"; exit 1; }
-REDIS_PID=$(scripts/redis.sh start "$REDIS_PORT") || { scripts/postgres.sh stop "$PG_PID"; echo "0 passed, 1 failed"; exit 1; }
-# A Redis Cluster (3 masters + 3 replicas) on CLUSTER_PORT..CLUSTER_PORT+5; the failover tests start clusters of their own.
-CLUSTER_PORT=${TESSERA_REDIS_CLUSTER_PORT:-57001}
-CLUSTER=$(scripts/redis.sh cluster-start "$CLUSTER_PORT") || {
+# Real servers for the store tests, on free loopback ports (TESSERA_PG_PORT, TESSERA_REDIS_PORT and
+# TESSERA_REDIS_CLUSTER_PORT choose them); stopped by PID on exit.
+# start_server VAR COUNT OFFSET COMMAND...: runs COMMAND PORT and prints its output; sets VAR to the port. Without a
+# chosen port it tries three blocks from scripts/free-ports.sh: a port free a moment ago can be taken meanwhile.
+start_server() {
+  local var=$1 count=$2 offset=$3 try port; shift 3
+  for try in 1 2 3; do
+    port=${!var:-}
+    [ -n "$port" ] || port=$(scripts/free-ports.sh "$count" "$offset") || return 1
+    if STARTED=$("$@" "$port"); then printf -v "$var" %s "$port"; return 0; fi
+    [ -z "${!var:-}" ] || return 1
+    echo "test.sh: ${1##*/} $2 did not start on port $port (try $try of 3)" >&2
+  done
+  return 1
+}
+PG_PORT=${TESSERA_PG_PORT:-}; REDIS_PORT=${TESSERA_REDIS_PORT:-}; CLUSTER_PORT=${TESSERA_REDIS_CLUSTER_PORT:-}
+start_server PG_PORT 1 0 scripts/postgres.sh start || { echo "0 passed, 1 failed"; exit 1; }
+PG_PID=$STARTED
+start_server REDIS_PORT 1 0 scripts/redis.sh start || { scripts/postgres.sh stop "$PG_PID"; echo "0 passed, 1 failed"; exit 1; }
+REDIS_PID=$STARTED
+# A Redis Cluster (3 masters + 3 replicas) on six ports and their cluster bus ports (+10000); the failover tests start
+# clusters of their own.
+start_server CLUSTER_PORT 6 10000 scripts/redis.sh cluster-start || {
   scripts/postgres.sh stop "$PG_PID"; scripts/redis.sh stop "$REDIS_PID"; echo "0 passed, 1 failed"; exit 1; }
+CLUSTER=$STARTED
 CLUSTER_PIDS=$(cut -d' ' -f1 <<<"$CLUSTER" | paste -sd' ')
 trap 'scripts/postgres.sh stop "$PG_PID" || true; scripts/redis.sh stop "$REDIS_PID" || true; scripts/redis.sh cluster-stop $CLUSTER_PIDS || true' EXIT
 export TESSERA_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=tessera;Password=tessera;Database=tessera"

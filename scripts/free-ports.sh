@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# free-ports.sh - a block of free loopback ports for the servers test.sh starts.
+#
+#   free-ports.sh COUNT [OFFSET]   print a port P such that P..P+COUNT-1 (and, with OFFSET, each of those + OFFSET) can be
+#                                  bound on 127.0.0.1 right now
+# Picks at random below the kernel's ephemeral range (ip_local_port_range), where the machine's own outgoing
+# connections take their local ports: a fixed port there is sometimes taken by one (CI failed so once, on 57002).
+set -euo pipefail
+count=${1:?usage: free-ports.sh COUNT [OFFSET]} offset=${2:-0}
+exec python3 - "$count" "$offset" <<'PY'
+import random, socket, sys
+count, offset = int(sys.argv[1]), int(sys.argv[2])
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except OSError:
+    low = 32768
+top = min(low, 65536) - offset - count   # every port of the block, and its + OFFSET, stays below the ephemeral range
+if top <= 10000:
+    sys.exit("free-ports.sh: no room below the ephemeral range for %d ports" % count)
+
+def free(port):
+    # No SO_REUSEADDR: any socket bound to the port, listening or connected, makes this fail.
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+for _ in range(500):
+    base = random.randrange(10000, top)
+    ports = [p for q in range(base, base + count) for p in ((q, q + offset) if offset else (q,))]
+    if all(free(p) for p in ports):
+        print(base)
+        sys.exit(0)
+sys.exit("free-ports.sh: found no %d free loopback ports" % count)
+PY
