@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 using Tessera.TestSupport;
 
@@ -22,18 +21,32 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The nodes' endpoints joined by commas: the store's connection string.</summary>
     public string ConnectionString => string.Join(',', _pids.Keys.Order().Select(p => $"127.0.0.1:{p}"));
 
-    /// <summary>Starts a private cluster on six free consecutive ports (and their bus ports).</summary>
+    /// <summary>Starts a private cluster on six free consecutive ports (and their bus ports, + 10000) from
+    /// <c>scripts/free-ports.sh</c>; tries three blocks, since a port free a moment ago can be taken meanwhile.</summary>
     public static async Task<TestCluster> StartAsync()
     {
-        var output = await RunAsync("cluster-start", FreeBasePort().ToString()).ConfigureAwait(false);
-        var pids = new Dictionary<int, int>();
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        for (var attempt = 1; ; attempt++)
         {
-            var parts = line.Split(' ');
-            pids[int.Parse(parts[1].Split(':')[1])] = int.Parse(parts[0]);
-        }
+            var basePort = (await RunAsync("free-ports.sh", "6", "10000").ConfigureAwait(false)).Trim();
+            string output;
+            try
+            {
+                output = await RunAsync("redis.sh", "cluster-start", basePort).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                continue;
+            }
 
-        return pids.Count == 6 ? new TestCluster(pids) : throw new InvalidOperationException("redis.sh cluster-start printed: " + output);
+            var pids = new Dictionary<int, int>();
+            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = line.Split(' ');
+                pids[int.Parse(parts[1].Split(':')[1])] = int.Parse(parts[0]);
+            }
+
+            return pids.Count == 6 ? new TestCluster(pids) : throw new InvalidOperationException("redis.sh cluster-start printed: " + output);
+        }
     }
 
     /// <summary>Kills the node on <paramref name="port"/> at once (SIGKILL: no goodbye to the cluster).</summary>
@@ -114,7 +127,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await RunAsync("cluster-stop", [.. _pids.Values.Select(p => p.ToString())]).ConfigureAwait(false);
+    public async ValueTask DisposeAsync() => await RunAsync("redis.sh", "cluster-stop", [.. _pids.Values.Select(p => p.ToString())]).ConfigureAwait(false);
 
     private sealed record Node(int Port, bool Master, bool Failed, (int From, int To)[] Slots)
     {
@@ -154,41 +167,10 @@ public sealed class TestCluster : IAsyncDisposable
         AsyncTimeout = 5000,
     });
 
-    private static int FreeBasePort()
-    {
-        // Six consecutive ports below 55536 whose bus ports (port + 10000) are free too.
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var baseport = Random.Shared.Next(20000, 25000);
-            var ports = Enumerable.Range(baseport, 6).SelectMany(p => new[] { p, p + 10000 });
-            if (ports.All(IsFree))
-            {
-                return baseport;
-            }
-        }
-
-        throw new InvalidOperationException("No six free consecutive loopback ports found for a test cluster.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<string> RunAsync(string command, params string[] args)
+    private static async Task<string> RunAsync(string script, string command, params string[] args)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(TestPaths.RepoRoot, "scripts", "redis.sh"));
+        info.ArgumentList.Add(Path.Combine(TestPaths.RepoRoot, "scripts", script));
         info.ArgumentList.Add(command);
         foreach (var arg in args)
         {
@@ -202,6 +184,6 @@ public sealed class TestCluster : IAsyncDisposable
         await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         return process.ExitCode == 0
             ? await stdout.ConfigureAwait(false)
-            : throw new InvalidOperationException($"redis.sh {command} failed (exit {process.ExitCode}): {await stderr.ConfigureAwait(false)}");
+            : throw new InvalidOperationException($"{script} {command} failed (exit {process.ExitCode}): {await stderr.ConfigureAwait(false)}");
     }
 }
