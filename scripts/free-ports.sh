@@ -3,8 +3,9 @@
 #
 #   free-ports.sh COUNT [OFFSET]   print a port P such that P..P+COUNT-1 (and, with OFFSET, each of those + OFFSET) can be
 #                                  bound on 127.0.0.1 right now
-# Picks at random below the kernel's ephemeral range (ip_local_port_range), where the machine's own outgoing
-# connections take their local ports: a fixed port there is sometimes taken by one (CI failed so once, on 57002).
+# Picks at random below the kernel's ephemeral range (ip_local_port_range), as tests/Shared/LoopbackPort.cs does:
+# in that range the machine's own outgoing connections take their local ports, so a port there can be taken before
+# the server binds it (CI failed once on a fixed port, 57002).
 set -euo pipefail
 count=${1:?usage: free-ports.sh COUNT [OFFSET]} offset=${2:-0}
 exec python3 - "$count" "$offset" <<'PY'

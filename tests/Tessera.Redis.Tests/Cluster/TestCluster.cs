@@ -21,17 +21,17 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The nodes' endpoints joined by commas: the store's connection string.</summary>
     public string ConnectionString => string.Join(',', _pids.Keys.Order().Select(p => $"127.0.0.1:{p}"));
 
-    /// <summary>Starts a private cluster on six free consecutive ports (and their bus ports, + 10000) from
-    /// <c>scripts/free-ports.sh</c>; tries three blocks, since a port free a moment ago can be taken meanwhile.</summary>
+    /// <summary>Starts a private cluster on six free consecutive ports (and their bus ports, + 10000); tries three
+    /// blocks, since a port free a moment ago can be taken meanwhile.</summary>
     public static async Task<TestCluster> StartAsync()
     {
         for (var attempt = 1; ; attempt++)
         {
-            var basePort = (await RunAsync("free-ports.sh", "6", "10000").ConfigureAwait(false)).Trim();
+            var basePort = LoopbackPort.Block(6, 10000).ToString(System.Globalization.CultureInfo.InvariantCulture);
             string output;
             try
             {
-                output = await RunAsync("redis.sh", "cluster-start", basePort).ConfigureAwait(false);
+                output = await RunAsync("cluster-start", basePort).ConfigureAwait(false);
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
@@ -127,7 +127,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await RunAsync("redis.sh", "cluster-stop", [.. _pids.Values.Select(p => p.ToString())]).ConfigureAwait(false);
+    public async ValueTask DisposeAsync() => await RunAsync("cluster-stop", [.. _pids.Values.Select(p => p.ToString())]).ConfigureAwait(false);
 
     private sealed record Node(int Port, bool Master, bool Failed, (int From, int To)[] Slots)
     {
@@ -167,10 +167,10 @@ public sealed class TestCluster : IAsyncDisposable
         AsyncTimeout = 5000,
     });
 
-    private static async Task<string> RunAsync(string script, string command, params string[] args)
+    private static async Task<string> RunAsync(string command, params string[] args)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(TestPaths.RepoRoot, "scripts", script));
+        info.ArgumentList.Add(Path.Combine(TestPaths.RepoRoot, "scripts", "redis.sh"));
         info.ArgumentList.Add(command);
         foreach (var arg in args)
         {
@@ -184,6 +184,6 @@ public sealed class TestCluster : IAsyncDisposable
         await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         return process.ExitCode == 0
             ? await stdout.ConfigureAwait(false)
-            : throw new InvalidOperationException($"{script} {command} failed (exit {process.ExitCode}): {await stderr.ConfigureAwait(false)}");
+            : throw new InvalidOperationException($"redis.sh {command} failed (exit {process.ExitCode}): {await stderr.ConfigureAwait(false)}");
     }
 }
