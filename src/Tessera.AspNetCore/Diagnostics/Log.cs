@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(2009, LogLevel.Error, "The session cookie could not be written: {Reason} The previous cookie was left in place.")]
     public static partial void CookieNotWritten(ILogger logger, string reason);
 
+    [LoggerMessage(2010, LogLevel.Warning, "A cookie-mode sign-in asked for AuthenticationProperties.ExpiresUtc {Requested:O}, later than the sealed cookie's absolute lifetime allows ({Latest:O}); the session ends then. Raise Tessera:AbsoluteLifetime, or use server mode (Tessera:Mode = Server), where ExpiresUtc sets the lifetime. Said once.")]
+    public static partial void ExpiresCapped(ILogger logger, DateTimeOffset requested, DateTimeOffset latest);
+
+    [LoggerMessage(2011, LogLevel.Debug, "A cookie-mode session reached the end its sign-in set (AuthenticationProperties.ExpiresUtc); it was ended and its cookie cleared.")]
+    public static partial void SignInEnded(ILogger logger);
+
     [LoggerMessage(2101, LogLevel.Debug, "auth_tkt ticket refreshed.")]
     public static partial void TicketRefreshed(ILogger logger);
 

@@ -9,8 +9,10 @@ namespace Tessera.AspNetCore;
 
 /// <summary>
 /// A request's cookie-mode session: the whole session sealed into the cookie. The sign-in state lives under reserved
-/// keys (<c>$tessera.user</c>, <c>$tessera.check</c>, <c>$tessera.principal</c>) that the value API hides. A cookie cannot be revoked from the
-/// server and its lifetime is the configured one, so it offers neither <see cref="ITesseraUserSessions"/> nor <see cref="ITesseraSessionLifetime"/>.
+/// keys (<c>$tessera.user</c>, <c>$tessera.check</c>, <c>$tessera.principal</c>, and <c>$tessera.end</c> for a sign-in's
+/// <c>ExpiresUtc</c>) that the value API hides. A cookie cannot be revoked from the server and its lifetimes are the
+/// configured ones (a sign-in may only end it sooner), so it offers neither <see cref="ITesseraUserSessions"/> nor
+/// <see cref="ITesseraSessionLifetime"/>.
 /// </summary>
 /// <remarks>
 /// Made from a cookie value it has not opened yet, it opens it (authenticate, decrypt, parse: no I/O) on first use,
@@ -22,6 +24,9 @@ internal sealed class CookieRequestSession : RequestSession
     private const string UserKey = "$tessera.user";
     private const string CheckKey = "$tessera.check";
     private const string PrincipalKey = "$tessera.principal";
+    private const string EndKey = "$tessera.end"; // unix milliseconds
+    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
     private const string ReservedPrefix = "$tessera.";
 
     private readonly CookieSessionServices _services;
@@ -42,6 +47,7 @@ internal sealed class CookieRequestSession : RequestSession
         _created = created;
         _hadCookie = hadCookie;
         _needsReissue = needsReissue;
+        EndIfSignInEnded();
     }
 
     /// <summary>
@@ -116,13 +122,18 @@ internal sealed class CookieRequestSession : RequestSession
     public override Task SignInAsync(SessionSignIn signIn, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(signIn.UserId);
-        if (signIn.ExpiresAt is not null)
-        {
-            throw new NotSupportedException("AuthenticationProperties.ExpiresUtc needs server mode (Tessera:Mode = Server): a sealed cookie's lifetime is the configured one.");
-        }
-
+        var end = signIn.ExpiresAt is { } expires ? _services.SignInEnd(expires) : (DateTimeOffset?)null;
         SessionJson.ThrowIfNotStorable(UserKey, signIn.UserId);
         SetChecked(UserKey, signIn.UserId);
+        if (end is { } e)
+        {
+            SetChecked(EndKey, e.ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            Data.Remove(EndKey);
+        }
+
         Data[CheckKey] = signIn.CheckValue is null ? null : HashCheck(signIn.CheckValue); // a fixed-size hash
         if (signIn.Principal is { } principal)
         {
@@ -199,7 +210,7 @@ internal sealed class CookieRequestSession : RequestSession
             {
                 var now = _services.Now;
                 var payload = new CookieSessionPayload(Data, _created ?? now, now);
-                _services.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal));
+                _services.WriteCookie(response, payload, TesseraClaims.IsPersistent(SignedInPrincipal), SignInEndsAt);
             }
         }
         else if (_hadCookie && (_signedOut || _created is null))
@@ -255,6 +266,7 @@ internal sealed class CookieRequestSession : RequestSession
             _data = result.Data!;
             _created = result.Created;
             _needsReissue = result.NeedsReissue;
+            EndIfSignInEnded();
         }
         else
         {
@@ -263,6 +275,27 @@ internal sealed class CookieRequestSession : RequestSession
         }
 
         return _data;
+    }
+
+    /// <summary>When the sign-in's <c>ExpiresUtc</c> ends this session; <see langword="null"/> when it set none. An
+    /// end that is not a number (only a keyring secret could seal one) reads as the earliest time: it has passed.</summary>
+    private DateTimeOffset? SignInEndsAt => Data.TryGetPropertyValue(EndKey, out var end)
+        ? end is JsonValue value && value.TryGetValue<long>(out var ms) && ms >= MinUnixMs && ms <= MaxUnixMs
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : DateTimeOffset.MinValue
+        : null;
+
+    /// <summary>A valid cookie past its sign-in's end holds a session that has ended: this request starts a new one, and
+    /// the commit clears the cookie (as for a cookie past its absolute lifetime).</summary>
+    private void EndIfSignInEnded()
+    {
+        if (SignInEndsAt is { } end && end <= _services.Now)
+        {
+            _data = [];
+            _created = null;
+            _needsReissue = false;
+            Log.SignInEnded(_services.Logger);
+        }
     }
 
     private static string HashCheck(string checkValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));

@@ -22,6 +22,7 @@ internal sealed class CookieSessionServices
     private readonly TesseraHttpMetrics _metrics;
     private readonly TimeSpan _absoluteLifetime;
     private readonly OpenedCookieCache? _cache;
+    private int _expiresCappedReported;
 
     public CookieSessionServices(Keyring keyring, TesseraOptions options, TimeProvider time, ILogger logger, TesseraHttpMetrics metrics, IMeterFactory meterFactory, AuthTktCutoffs? cutoffs)
     {
@@ -57,6 +58,33 @@ internal sealed class CookieSessionServices
     public SessionCookie Cookie { get; }
 
     public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>
+    /// When a session signed in now ends: <paramref name="requested"/> (<c>AuthenticationProperties.ExpiresUtc</c>), but
+    /// no later than the sealed cookie's absolute lifetime allows, which the format judges for every cookie (said once
+    /// in the log when it cuts the request short). Throws when <paramref name="requested"/> is not in the future.
+    /// </summary>
+    public DateTimeOffset SignInEnd(DateTimeOffset requested)
+    {
+        var now = Now;
+        if (requested <= now)
+        {
+            throw new ArgumentException("AuthenticationProperties.ExpiresUtc is in the past: set a future time or leave it unset for the configured lifetime.", nameof(requested));
+        }
+
+        var latest = now + _absoluteLifetime;
+        if (requested <= latest)
+        {
+            return requested;
+        }
+
+        if (Interlocked.Exchange(ref _expiresCappedReported, 1) == 0)
+        {
+            Log.ExpiresCapped(Logger, requested, latest);
+        }
+
+        return latest;
+    }
 
     /// <summary>How many opened cookies the cache holds (0 when it is off); for tests.</summary>
     internal int CachedCookies => _cache?.Count ?? 0;
@@ -142,11 +170,15 @@ internal sealed class CookieSessionServices
             + $"Nothing was stored. Store less in the session, raise {Option} (at most {TesseraOptionsValidator.MaxCookieChunksLimit}) or use server mode (Tessera:Mode = Server).");
     }
 
-    /// <summary>Writes the sealed cookie (in chunks when needed); a <paramref name="persistent"/> sign-in's cookie lives until the session's absolute end.</summary>
-    public void WriteCookie(HttpResponse response, CookieSessionPayload payload, bool persistent = false)
+    /// <summary>
+    /// Writes the sealed cookie (in chunks when needed); a <paramref name="persistent"/> sign-in's cookie lives until the
+    /// session's absolute end, or its sign-in's <paramref name="end"/> when that comes first.
+    /// </summary>
+    public void WriteCookie(HttpResponse response, CookieSessionPayload payload, bool persistent = false, DateTimeOffset? end = null)
     {
         var request = response.HttpContext.Request;
-        TimeSpan? maxAge = persistent ? payload.Created + _absoluteLifetime - _time.GetUtcNow() : null;
+        var absoluteEnd = payload.Created + _absoluteLifetime;
+        TimeSpan? maxAge = persistent ? (end < absoluteEnd ? end.Value : absoluteEnd) - _time.GetUtcNow() : null;
         IReadOnlyList<string> headers;
         string value;
         OpenedCookie? written;

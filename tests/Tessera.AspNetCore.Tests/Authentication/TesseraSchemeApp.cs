@@ -13,7 +13,7 @@ namespace Tessera.AspNetCore.Tests.Authentication;
 
 /// <summary>
 /// An application authenticated by the Tessera scheme: <c>POST /login/{user}</c> signs in through
-/// <c>HttpContext.SignInAsync</c> (query: <c>role</c>, <c>dept</c>, <c>stamp</c>, <c>persistent</c>, <c>days</c>),
+/// <c>HttpContext.SignInAsync</c> (query: <c>role</c>, <c>dept</c>, <c>stamp</c>, <c>persistent</c>, <c>days</c> and <c>minutes</c> from now as <c>ExpiresUtc</c>),
 /// <c>POST /logout</c> signs out, <c>GET /me</c> is <c>[Authorize]</c>, <c>/admin</c> needs the admin role, <c>/editorial</c> a policy.
 /// <c>/revoke-others</c>, <c>/revoke-all</c> and <c>/keep-login/{check}</c> call the session's own methods. With <c>authTkt</c>,
 /// the auth_tkt scheme is registered too, <c>GET /ticket</c> needs a ticket, and the refresh and removal endpoints are mapped.
@@ -63,9 +63,15 @@ public static class TesseraSchemeApp
                     claims.AddRange(q["dept"].Select(d => new Claim("dept", d!, ClaimValueTypes.String, "https://idp.example")));
                     claims.AddRange(q["stamp"].Select(s => new Claim("stamp", s!)));
                     var properties = new AuthenticationProperties { IsPersistent = q.ContainsKey("persistent") };
+                    var now = c.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
                     if (q["days"].FirstOrDefault() is { } days)
                     {
-                        properties.ExpiresUtc = c.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(int.Parse(days, System.Globalization.CultureInfo.InvariantCulture));
+                        properties.ExpiresUtc = now.AddDays(int.Parse(days, System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    if (q["minutes"].FirstOrDefault() is { } minutes)
+                    {
+                        properties.ExpiresUtc = now.AddMinutes(int.Parse(minutes, System.Globalization.CultureInfo.InvariantCulture));
                     }
 
                     await c.SignInAsync(TesseraDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(claims, "password")), properties);

@@ -275,12 +275,82 @@ public sealed class TesseraSchemeTests
     }
 
     [Fact]
-    public async Task SignIn_ExpiresUtcInCookieMode_ThrowsNotSupported()
+    public async Task SignIn_ExpiresUtcInCookieMode_SessionEndsThenThoughKeptActive_CookieCleared()
     {
-        await using var app = await TesseraSchemeApp.StartAsync("Cookie");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TesseraSchemeApp.StartAsync("Cookie", services: s => s.AddSingleton<TimeProvider>(time));
         var jar = new CookieJar();
-        using var login = await jar.PostAsync(app.Client, "/login/alice?days=3");
+        using var login = await jar.PostAsync(app.Client, "/login/alice?persistent=1&minutes=90");
+        Assert.InRange(MaxAge(CookieJar.SetCookie(login, "tessera")!), TimeSpan.FromMinutes(90).TotalSeconds - 1, TimeSpan.FromMinutes(90).TotalSeconds);
+
+        // Requests every 10 minutes keep it within the 20-minute idle timeout, and each re-issued cookie keeps the end.
+        for (var minute = 10; minute < 90; minute += 10)
+        {
+            time.Advance(TimeSpan.FromMinutes(10));
+            using var alive = await SendAsync(app, jar, "/me", "application/json");
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+            if (CookieJar.SetCookie(alive, "tessera") is { } reissued)
+            {
+                Assert.InRange(MaxAge(reissued), TimeSpan.FromMinutes(90 - minute).TotalSeconds - 1, TimeSpan.FromMinutes(90 - minute).TotalSeconds);
+            }
+        }
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        using var ended = await SendAsync(app, jar, "/me", "application/json");
+        Assert.Equal(HttpStatusCode.Unauthorized, ended.StatusCode);
+        Assert.Null(jar["tessera"]);
+    }
+
+    [Fact]
+    public async Task SignIn_ExpiresUtcInCookieModeBeyondAbsoluteLifetime_EndsAtTheAbsoluteLifetimeAndWarnsOnce()
+    {
+        var logs = new Support.ListLoggerProvider();
+        await using var app = await TesseraSchemeApp.StartAsync("Cookie", services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+
+        using var first = await new CookieJar().PostAsync(app.Client, "/login/alice?persistent=1&days=3");
+        using var second = await new CookieJar().PostAsync(app.Client, "/login/bob?persistent=1&days=3");
+
+        var lifetime = TimeSpan.FromHours(12).TotalSeconds; // Tessera's default AbsoluteLifetime
+        Assert.InRange(MaxAge(CookieJar.SetCookie(first, "tessera")!), lifetime - 60, lifetime);
+        Assert.InRange(MaxAge(CookieJar.SetCookie(second, "tessera")!), lifetime - 60, lifetime);
+        var warning = Assert.Single(logs.WithId(2010));
+        Assert.Contains("Raise Tessera:AbsoluteLifetime, or use server mode", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Server")]
+    [InlineData("Cookie")]
+    public async Task SignIn_ExpiresUtcInThePast_RefusedAndNoOneSignedIn(string mode)
+    {
+        await using var app = await TesseraSchemeApp.StartAsync(mode);
+        var jar = new CookieJar();
+        using var login = await jar.PostAsync(app.Client, "/login/alice?minutes=-5");
         Assert.Equal(HttpStatusCode.InternalServerError, login.StatusCode);
+        Assert.Null(jar["tessera"]);
+        using var me = await SendAsync(app, jar, "/me", "application/json");
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("\"tomorrow\"")]
+    [InlineData("null")]
+    [InlineData("1.5e300")]
+    [InlineData("-99999999999999999")]
+    [InlineData("{}")]
+    public async Task Read_CookieModeSignedCookieWithUnreadableEnd_IsEndedNotSignedIn(string end)
+    {
+        // Only a keyring secret can seal such a cookie; its end is read fail-closed, as a time that has passed.
+        await using var app = await TesseraSchemeApp.StartAsync("Cookie");
+        var keyring = app.Services.GetRequiredService<TesseraKeyring>().Keyring;
+        var format = new Tessera.Cookies.SealedCookieFormat(new Tessera.Cookies.SealedCookieOptions { Keyring = keyring });
+        var now = DateTimeOffset.UtcNow;
+        var data = JsonNode.Parse($$"""{"$tessera.user": "alice", "$tessera.end": {{end}}, "note": "kept?"}""")!.AsObject();
+        var jar = new CookieJar();
+        jar.Set("tessera", format.Write("tessera", new Tessera.Cookies.CookieSessionPayload(data, now, now)));
+
+        using var me = await SendAsync(app, jar, "/me", "application/json");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
         Assert.Null(jar["tessera"]);
     }
 
