@@ -31,7 +31,7 @@ public sealed class AuthTktIPv6Tests
         using var me = await jar.GetAsync(app.Client, "/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.Contains("\"id\":\"alice\"", await me.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var warning = Assert.Single(logs.Lines, l => l.EventId == UnboundWarning);
+        var warning = Assert.Single(logs.Entries, l => l.EventId == UnboundWarning);
         Assert.Contains("IPv6 client signed in; its ticket is not bound", warning.Message, StringComparison.Ordinal);
     }
 
@@ -49,7 +49,7 @@ public sealed class AuthTktIPv6Tests
         Assert.True(bound.IsValid, bound.Reason.ToString());
         Assert.Equal(IPAddress.Loopback, bound.Ticket!.ClientIp);
         Assert.Equal(TicketRejection.BadDigest, Validator(app).Validate(jar["auth_tkt"], IPAddress.Any).Reason);
-        Assert.DoesNotContain(logs.Lines, l => l.EventId == UnboundWarning);
+        Assert.DoesNotContain(logs.Entries, l => l.EventId == UnboundWarning);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class AuthTktIPv6Tests
         using var me = await jar.GetAsync(app.Client, "/me");
 
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
-        Assert.Contains(logs.Lines, l => l.EventId == 1000 && l.Message.Contains(" scheme: BadDigest (fingerprint ", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, l => l.EventId == 1000 && l.Message.Contains(" scheme: BadDigest (fingerprint ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class AuthTktIPv6Tests
         using var me = await jar.GetAsync(app.Client, "/me");
 
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
-        Assert.Contains(logs.Lines, l => l.EventId == 1000 && l.Message.Contains(" scheme: UnsupportedClientIp (fingerprint ", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, l => l.EventId == 1000 && l.Message.Contains(" scheme: UnsupportedClientIp (fingerprint ", StringComparison.Ordinal));
     }
 
     [Fact]

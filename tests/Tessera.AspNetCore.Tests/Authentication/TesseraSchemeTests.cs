@@ -304,7 +304,7 @@ public sealed class TesseraSchemeTests
     [Fact]
     public async Task SignIn_ExpiresUtcInCookieModeBeyondAbsoluteLifetime_EndsAtTheAbsoluteLifetimeAndWarnsOnce()
     {
-        var logs = new Support.ListLoggerProvider();
+        var logs = new ListLoggerProvider();
         await using var app = await TesseraSchemeApp.StartAsync("Cookie", services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
 
         using var first = await new CookieJar().PostAsync(app.Client, "/login/alice?persistent=1&days=3");
