@@ -20,6 +20,11 @@ internal static class LoopbackPort
     public static int Block(int count, int offset)
     {
         var top = Math.Min(EphemeralLow(), 65536) - offset - count;
+        if (top < Lowest + 1000)
+        {
+            top = 65536 - offset - count; // an ephemeral range that starts low leaves no room below it: anywhere, checked
+        }
+
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var first = Random.Shared.Next(Lowest, top);
@@ -39,7 +44,7 @@ internal static class LoopbackPort
         {
             return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return 32768;
         }
