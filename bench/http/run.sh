@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/http/run.sh - HTTP load comparison on 127.0.0.1, same run, same machine.
-# Starts bench/http/Tessera.HttpBench once per case and drives it with wrk; reports requests/s and server CPU
-# microseconds per request (utime+stime from /proc/PID/stat, before/after) as ratios to the bare endpoint.
+# Starts bench/http/Tessera.HttpBench once per case and drives it with wrk; reports requests/s, server CPU
+# microseconds per request (utime+stime from /proc/PID/stat, before/after) as ratios to the bare endpoint, and wrk's p50/p99 latency.
 # Usage: bench/http/run.sh [seconds-per-case (default 8)] [> table.md]
 #   BENCH_ROUNDS (default 2): interleaved rounds; each case reports its best. BENCH_ROUNDS=1 with 2 s is a smoke run.
 #   BENCH_BASELINE=DIR: also runs every case on the bench of another checkout (DIR = its repository root, e.g. a
@@ -61,14 +61,16 @@ measure() {
   fi
   export BENCH_COOKIES="$TMP/cookies" BENCH_PATH="$path"
   wrk -t1 -c"$CONNECTIONS" -d2s -s cookies.lua "$url" >/dev/null   # warm-up (JIT, tiering, caches)
-  local before after out reqs rps errors
+  local before after out reqs rps errors p50 p99
   before=$(cpu_ticks "$PID")
-  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s cookies.lua "$url")
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s cookies.lua "$url")
   after=$(cpu_ticks "$PID")
   reqs=$(echo "$out" | awk '/requests in/{print $1}')
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   errors=$(echo "$out" | awk '/Non-2xx/{print $NF}')
-  echo "$name $rps $(( (after - before) * 1000000 / TICKS )) $reqs ${errors:-0}" >>"$TMP/results"
+  # wrk's latency distribution: the 50% and 99% lines, e.g. "99%   8.86ms"
+  p50=$(echo "$out" | awk '$1=="50%"{print $2}'); p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+  echo "$name $rps $(( (after - before) * 1000000 / TICKS )) $reqs ${errors:-0} $p50 $p99" >>"$TMP/results"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
   echo "run.sh: $name: $rps req/s" >&2
 }
@@ -98,12 +100,15 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 /usr/bin/python3 - "$TMP/results" "$DURATION" "$CONNECTIONS" "$(dotnet --version)" "${BASELINE_COMMIT:-}" <<'PY'
-import sys, datetime, platform, os
+import sys, datetime, platform, os, re
+def ms(text):  # wrk's "512.00us", "8.86ms", "1.02s", in milliseconds
+    value, unit = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 runs = {"": {}, "before:": {}}
 for r in rows:
     prefix, name = ("before:", r[0][len("before:"):]) if r[0].startswith("before:") else ("", r[0])
-    d = dict(rps=float(r[1]), cpu_us=int(r[2]), reqs=int(r[3]), errors=int(r[4]))
+    d = dict(rps=float(r[1]), cpu_us=int(r[2]), reqs=int(r[3]), errors=int(r[4]), p50=ms(r[5]), p99=ms(r[6]))
     d["us_per_req"] = d["cpu_us"] / max(d["reqs"], 1)
     data = runs[prefix]
     if name not in data or d["rps"] > data[name]["rps"]:
@@ -135,10 +140,10 @@ def table(data, title):
     print()
     print(title)
     print()
-    print("| case | requests/s | × bare | server CPU µs/request | × bare | non-2xx |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| case | requests/s | × bare | server CPU µs/request | × bare | latency p50 ms | p99 ms | non-2xx |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, d in data.items():
-        print(f"| {name} | {d['rps']:.0f} | {d['rps']/bare['rps']:.2f} | {d['us_per_req']:.1f} | {d['us_per_req']/bare['us_per_req']:.2f} | {d['errors']} |")
+        print(f"| {name} | {d['rps']:.0f} | {d['rps']/bare['rps']:.2f} | {d['us_per_req']:.1f} | {d['us_per_req']/bare['us_per_req']:.2f} | {d['p50']:.2f} | {d['p99']:.2f} | {d['errors']} |")
 
 after, before = runs[""], runs["before:"]
 table(after, "This checkout:" if before else "Results:")
@@ -164,11 +169,11 @@ for text, a, b, goal in goals:
         print(f"| {text} | {ratio(after, a, b):.2f}× | {cpu(after, a, b):.2f}× | {goal} |")
 if before:
     print()
-    print("After / before, case by case (requests/s; server CPU per request inverted, so > 1 means faster or cheaper):")
+    print("After / before, case by case (requests/s; server CPU per request and p99 latency inverted, so > 1 means faster or cheaper):")
     print()
-    print("| case | requests/s | CPU/request |")
-    print("| --- | ---: | ---: |")
+    print("| case | requests/s | CPU/request | p99 latency |")
+    print("| --- | ---: | ---: | ---: |")
     for name in after:
         if name in before:
-            print(f"| {name} | {after[name]['rps']/before[name]['rps']:.2f}× | {before[name]['us_per_req']/after[name]['us_per_req']:.2f}× |")
+            print(f"| {name} | {after[name]['rps']/before[name]['rps']:.2f}× | {before[name]['us_per_req']/after[name]['us_per_req']:.2f}× | {before[name]['p99']/after[name]['p99']:.2f}× |")
 PY

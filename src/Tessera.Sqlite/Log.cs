@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(3004, LogLevel.Debug, "SQLite sweep batch: {Rows} expired session(s) deleted in {Milliseconds} ms; next batch at most {NextRows}")]
     public static partial void SweptBatch(ILogger logger, int rows, double milliseconds, int nextRows);
+
+    [LoggerMessage(3005, LogLevel.Debug, "SQLite checkpoint after {Commits} commit(s): the WAL held {Pages} page(s); the next is due after {NextCommits} commit(s)")]
+    public static partial void Checkpointed(ILogger logger, int commits, long pages, int nextCommits);
 }

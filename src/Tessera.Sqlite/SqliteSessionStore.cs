@@ -34,8 +34,11 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private readonly ILogger _logger;
     private const int MaxIdleConnections = 16;
     private const int CacheKibibytes = 8192;
-    // SQLite's default; the sweep turns automatic checkpoints off for its own batches and puts this back.
-    private const int AutoCheckpointPages = 1000;
+    // How many WAL pages make a checkpoint due: SQLite's default for its automatic checkpoint, which this store turns
+    // off (see CheckpointIfDue).
+    private const int CheckpointPages = 1000;
+    private const int FirstCheckpointCommits = 100;
+    private const int MaxCheckpointCommits = 10_000;
     private const int FirstSweepBatch = 25;
     private static readonly TimeSpan MinSweepPause = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxSweepPause = TimeSpan.FromMilliseconds(50);
@@ -53,6 +56,11 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     // and a waiter neither spins nor holds a thread while the holder does file I/O (Wait, Monitor and Lock all spin first).
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _schemaReady;
+    // Commits since the last checkpoint, how many make the next one due (estimated from the WAL pages per commit the
+    // last checkpoint found), and whether one is running.
+    private int _commitsSinceCheckpoint;
+    private int _checkpointCommits = FirstCheckpointCommits;
+    private int _checkpointing;
     private volatile bool _disposed;
     private readonly bool _createSchema;
     private readonly string _dataSource;
@@ -96,7 +104,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         // Memory-mapped reads and a larger page cache: at a million records (about 1.5 GB) the default 2 MB cache sends
         // nearly every lookup to read() calls (issue 13). The map shares the OS page cache between connections.
         _connectionPragmas = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")}; "
-            + $"PRAGMA mmap_size = {options.MemoryMapSize}; PRAGMA cache_size = -{CacheKibibytes};";
+            + $"PRAGMA mmap_size = {options.MemoryMapSize}; PRAGMA cache_size = -{CacheKibibytes}; PRAGMA wal_autocheckpoint = 0;";
         _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         _time = timeProvider ?? TimeProvider.System;
         _sweepBatchSize = options.SweepBatchSize;
@@ -222,8 +230,8 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
         var now = NowMs();
         var total = 0;
         var rows = Math.Min(FirstSweepBatch, _sweepBatchSize);
-        // A checkpoint fsyncs twice, so the sweep runs one only when the WAL may hold half of what would make a save's
-        // commit checkpoint (inside the gate): estimated from the WAL pages per deleted row the last checkpoint found.
+        // A checkpoint fsyncs twice, so the sweep runs one only when the WAL may hold half of what makes one due after
+        // saves (CheckpointIfDue): estimated from the WAL pages per deleted row the last checkpoint found.
         var pagesPerRow = double.PositiveInfinity;
         var uncheckpointedRows = 0;
         while (true)
@@ -233,11 +241,13 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
             uncheckpointedRows += deleted;
             var next = NextSweepBatch(rows, held);
             Log.SweptBatch(_logger, deleted, held.TotalMilliseconds, next);
-            if (uncheckpointedRows > 0 && (deleted < rows || uncheckpointedRows * pagesPerRow >= AutoCheckpointPages / 2))
+            if (uncheckpointedRows > 0 && (deleted < rows || uncheckpointedRows * pagesPerRow >= CheckpointPages / 2))
             {
-                var pages = await RunAsync("checkpoint", Checkpoint, cancellationToken).ConfigureAwait(false);
-                pagesPerRow = Math.Max(1.0, (double)pages / uncheckpointedRows);
-                uncheckpointedRows = 0;
+                if (TryCheckpoint(out _) is { } pages)
+                {
+                    pagesPerRow = Math.Max(1.0, (double)pages / uncheckpointedRows);
+                    uncheckpointedRows = 0;
+                }
             }
 
             if (deleted < rows)
@@ -259,31 +269,13 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     private static (int Deleted, TimeSpan Held) SweepBatch(PooledConnection connection, long now, int rows)
     {
         var started = Stopwatch.GetTimestamp();
-        // A batch writes many pages (every deleted row touches the table and three indexes), and the commit that takes
-        // the WAL past 1000 pages runs the checkpoint, fsyncs included, while this process's writers wait at the gate.
-        // So the batch commits without one, and the sweep checkpoints after releasing the gate (SweepAsync).
-        connection.Command("PRAGMA wal_autocheckpoint = 0").ExecuteNonQuery();
-        try
-        {
-            // Row ids straight from the expires_at index (it holds them), so each row is found once, by row id.
-            // No keyset is needed: SQLite removes a deleted row's index entries at once (no dead tuples as in
-            // PostgreSQL), so each batch's index walk starts at the first expired row still there.
-            var command = connection.Command("DELETE FROM tessera_sessions WHERE rowid IN (SELECT rowid FROM tessera_sessions WHERE expires_at <= $now ORDER BY expires_at LIMIT $rows)");
-            command.Parameters.AddWithValue("$now", now);
-            command.Parameters.AddWithValue("$rows", rows);
-            return (command.ExecuteNonQuery(), Stopwatch.GetElapsedTime(started));
-        }
-        finally
-        {
-            connection.Command($"PRAGMA wal_autocheckpoint = {AutoCheckpointPages}").ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Copies the WAL back into the database without waiting for readers or writers (they go on meanwhile); returns the pages the WAL held.</summary>
-    private static long Checkpoint(PooledConnection connection)
-    {
-        using var reader = connection.Command("PRAGMA wal_checkpoint(PASSIVE)").ExecuteReader();
-        return reader.Read() ? reader.GetInt64(1) : 0; // busy, log pages, checkpointed pages
+        // Row ids straight from the expires_at index (it holds them), so each row is found once, by row id.
+        // No keyset is needed: SQLite removes a deleted row's index entries at once (no dead tuples as in
+        // PostgreSQL), so each batch's index walk starts at the first expired row still there.
+        var command = connection.Command("DELETE FROM tessera_sessions WHERE rowid IN (SELECT rowid FROM tessera_sessions WHERE expires_at <= $now ORDER BY expires_at LIMIT $rows)");
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$rows", rows);
+        return (command.ExecuteNonQuery(), Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>The next batch's rows: scaled so the batch holds the gate about <see cref="SqliteSessionStoreOptions.SweepBatchDuration"/>, growing at most twofold.</summary>
@@ -433,13 +425,74 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     /// <summary>Runs <paramref name="action"/> (synchronously: see RunAsync) with the gate entered, then leaves it.</summary>
     private ValueTask<T> WriteEntered<T>(string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken)
     {
+        ValueTask<T> result;
         try
         {
-            return RunAsync(operation, action, cancellationToken);
+            result = RunAsync(operation, action, cancellationToken);
         }
         finally
         {
             _writeGate.Release();
+        }
+
+        CheckpointIfDue();
+        return result;
+    }
+
+    /// <summary>
+    /// After a commit, outside the gate: copies the WAL back into the database once enough commits may have filled
+    /// about 1000 pages. SQLite's automatic checkpoint (off on this store's connections) would run it, fsyncs included,
+    /// inside the commit that crossed the line, while this process's writers waited at the gate for it: about every
+    /// 300 saves a pause for all of them (issue 13). Here the writer that makes it due runs it after leaving the gate,
+    /// one at a time; a passive checkpoint lets readers and writers go on meanwhile.
+    /// </summary>
+    private void CheckpointIfDue()
+    {
+        if (Interlocked.Increment(ref _commitsSinceCheckpoint) < Volatile.Read(ref _checkpointCommits))
+        {
+            return;
+        }
+
+        try
+        {
+            if (TryCheckpoint(out var commits) is { } pages)
+            {
+                var next = (int)Math.Clamp(CheckpointPages * (long)commits / Math.Max(1, pages), 1, MaxCheckpointCommits);
+                Volatile.Write(ref _checkpointCommits, next);
+                Log.Checkpointed(_logger, commits, pages, next);
+            }
+        }
+        catch (Exception e) when (e is SessionStoreException or ObjectDisposedException)
+        {
+            // The commit itself succeeded; the failure is logged, and a later commit tries again.
+        }
+    }
+
+    /// <summary>
+    /// A passive checkpoint, unless one is running already (then <see langword="null"/>): copies the WAL back into the
+    /// database without waiting for readers or writers (they go on meanwhile); returns the pages the WAL held, and how
+    /// many commits had come since the last one.
+    /// </summary>
+    private long? TryCheckpoint(out int commits)
+    {
+        commits = 0;
+        if (Interlocked.CompareExchange(ref _checkpointing, 1, 0) != 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            commits = Interlocked.Exchange(ref _commitsSinceCheckpoint, 0);
+            return Run("checkpoint", static connection =>
+            {
+                using var reader = connection.Command("PRAGMA wal_checkpoint(PASSIVE)").ExecuteReader();
+                return reader.Read() ? reader.GetInt64(1) : 0; // busy, log pages, checkpointed pages
+            }, CancellationToken.None);
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
         }
     }
 
@@ -448,7 +501,10 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
     // The store keeps its own small pool of open connections, each with its compiled statements, because
     // Microsoft.Data.Sqlite compiles a statement per command object: re-preparing on every request costs more
     // than the query.
-    private ValueTask<T> RunAsync<T>(string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken)
+    private ValueTask<T> RunAsync<T>(string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Run(operation, action, cancellationToken));
+
+    private T Run<T>(string operation, Func<PooledConnection, T> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -496,7 +552,7 @@ public sealed class SqliteSessionStore : ISessionStore, IUserSessionIndex, IExpi
                 _idle.Push(connection);
             }
 
-            return ValueTask.FromResult(result);
+            return result;
         }
         catch (SqliteException e)
         {
