@@ -46,14 +46,14 @@ internal sealed class CookieModeEngine : ISessionEngine
                 case null:
                     return ValueTask.FromResult<RequestSession>(new CookieRequestSession(_services, value, context, _legacy));
                 case { IsValid: true } result:
-                    return ValueTask.FromResult<RequestSession>(new CookieRequestSession(_services, result.Data, result.Created, hadCookie: true, result.NeedsReissue));
+                    return ValueTask.FromResult<RequestSession>(new CookieRequestSession(_services, result));
             }
         }
 
-        var fresh = new CookieRequestSession(_services, null, null, hadCookie, needsReissue: false);
+        var fresh = new CookieRequestSession(_services, hadCookie);
         _legacy?.MigrateInto(context, fresh);
         return ValueTask.FromResult<RequestSession>(fresh);
     }
 
-    public RequestSession CreateNew(HttpContext context) => new CookieRequestSession(_services, null, null, hadCookie: false, needsReissue: false);
+    public RequestSession CreateNew(HttpContext context) => new CookieRequestSession(_services, hadCookie: false);
 }

@@ -25,9 +25,9 @@ internal sealed class CookieRequestSession : RequestSession
     private const string CheckKey = "$tessera.check";
     private const string PrincipalKey = "$tessera.principal";
     private const string EndKey = "$tessera.end"; // unix milliseconds
+    private const string ReservedPrefix = "$tessera.";
     private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
-    private const string ReservedPrefix = "$tessera.";
 
     private readonly CookieSessionServices _services;
     private readonly bool _hadCookie;
@@ -40,14 +40,20 @@ internal sealed class CookieRequestSession : RequestSession
     private bool _modified;
     private bool _signedOut;
 
-    public CookieRequestSession(CookieSessionServices services, JsonObject? data, DateTimeOffset? created, bool hadCookie, bool needsReissue)
+    /// <summary>A new, empty session; <paramref name="hadCookie"/> when the request brought a cookie that did not open (it is cleared at commit).</summary>
+    public CookieRequestSession(CookieSessionServices services, bool hadCookie)
     {
         _services = services;
-        _data = data ?? [];
-        _created = created;
+        _data = [];
         _hadCookie = hadCookie;
-        _needsReissue = needsReissue;
-        EndIfSignInEnded();
+    }
+
+    /// <summary>The session of a cookie whose <paramref name="verdict"/> (valid) the engine already has: a cached cookie.</summary>
+    public CookieRequestSession(CookieSessionServices services, CookieReadResult verdict)
+    {
+        _services = services;
+        _hadCookie = true;
+        Accept(verdict);
     }
 
     /// <summary>
@@ -263,10 +269,7 @@ internal sealed class CookieRequestSession : RequestSession
         (_pendingValue, _pendingContext, _pendingLegacy) = (null, null, null);
         if (result.IsValid)
         {
-            _data = result.Data!;
-            _created = result.Created;
-            _needsReissue = result.NeedsReissue;
-            EndIfSignInEnded();
+            Accept(result);
         }
         else
         {
@@ -274,7 +277,26 @@ internal sealed class CookieRequestSession : RequestSession
             legacy?.MigrateInto(context, this);
         }
 
-        return _data;
+        return _data!;
+    }
+
+    /// <summary>
+    /// Takes a valid cookie's data and times, the one place they become this session's: a cookie past its sign-in's
+    /// end holds a session that has ended, so this request starts a new one and the commit clears the cookie (as for a
+    /// cookie past its absolute lifetime).
+    /// </summary>
+    private void Accept(CookieReadResult verdict)
+    {
+        _data = verdict.Data!;
+        _created = verdict.Created;
+        _needsReissue = verdict.NeedsReissue;
+        if (SignInEndsAt is { } end && end <= _services.Now)
+        {
+            _data = [];
+            _created = null;
+            _needsReissue = false;
+            Log.SignInEnded(_services.Logger);
+        }
     }
 
     /// <summary>When the sign-in's <c>ExpiresUtc</c> ends this session; <see langword="null"/> when it set none. An
@@ -284,19 +306,6 @@ internal sealed class CookieRequestSession : RequestSession
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.MinValue
         : null;
-
-    /// <summary>A valid cookie past its sign-in's end holds a session that has ended: this request starts a new one, and
-    /// the commit clears the cookie (as for a cookie past its absolute lifetime).</summary>
-    private void EndIfSignInEnded()
-    {
-        if (SignInEndsAt is { } end && end <= _services.Now)
-        {
-            _data = [];
-            _created = null;
-            _needsReissue = false;
-            Log.SignInEnded(_services.Logger);
-        }
-    }
 
     private static string HashCheck(string checkValue) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(checkValue)));
 
